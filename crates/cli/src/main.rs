@@ -1,0 +1,3 @@
+//! The `hadron` binary: a thin clap front over the Hadron libraries.
+
+fn main() {}

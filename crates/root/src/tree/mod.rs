@@ -1,0 +1,11 @@
+//! tree (layer 5): TTree metadata — branches, leaves, basket locations — and basket reading.
+//!
+//! `meta` holds the types (the contract with the `arrow` layer); `read` fills them from a TTree
+//! key using the bootstrap streamers; `basket` turns basket bytes into per-entry data.
+
+pub mod basket;
+mod meta;
+mod read;
+
+pub use meta::{BasketLocator, Branch, BranchElementInfo, BranchKind, EmbeddedBasket, Leaf, LeafKind, Tree};
+pub use read::read_tree;
