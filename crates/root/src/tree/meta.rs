@@ -90,19 +90,18 @@ pub struct BasketLocator {
     pub end_entry: u64,
 }
 
-/// A basket kept inside the TTree record (recovered baskets, NanoAOD skims).
+/// A basket kept inside the TTree record (recovered baskets, NanoAOD skims), already decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmbeddedBasket {
     /// First entry.
     pub first_entry: u64,
     /// One past the last entry.
     pub end_entry: u64,
-    /// `fKeylen` of the basket (entry offsets count from the key start).
-    pub key_len: u16,
-    /// `fLast` of the basket.
-    pub last: u32,
-    /// The basket buffer: data bytes then (when present) the entry-offset table, as on disk after the key.
-    pub buffer: bytes::Bytes,
+    /// The entry data: the `fLast - fKeylen` bytes after the basket's key header.
+    pub data: bytes::Bytes,
+    /// Entry start offsets into `data` (`fEntryOffset[i] - fKeylen`), `end_entry - first_entry + 1`
+    /// values with the last equal to `data.len()`; `None` for fixed-size entries.
+    pub offsets: Option<Vec<u32>>,
 }
 
 /// `TBranchElement`'s own fields.
