@@ -87,7 +87,10 @@ pub fn decompress_into(data: &[u8], expected: usize, out: &mut Vec<u8>) -> Resul
         let usize_ = le24(&header[6..9]);
         let body_start = pos + BLOCK_HEADER_LEN;
         let body_end = body_start.checked_add(csize).filter(|&e| e <= data.len()).ok_or_else(|| {
-            Error::corrupt(pos as u64, format!("block of {csize} compressed bytes runs past the payload ({} bytes)", data.len()))
+            Error::corrupt(
+                pos as u64,
+                format!("block of {csize} compressed bytes runs past the payload ({} bytes)", data.len()),
+            )
         })?;
         let remaining = expected - (out.len() - start_len);
         if usize_ > remaining {
@@ -113,14 +116,23 @@ pub fn decompress_into(data: &[u8], expected: usize, out: &mut Vec<u8>) -> Resul
             None => {
                 return Err(Error::corrupt(
                     pos as u64,
-                    format!("unknown compression block tag {:?} (bytes {:02x} {:02x})", String::from_utf8_lossy(&tag), tag[0], tag[1]),
+                    format!(
+                        "unknown compression block tag {:?} (bytes {:02x} {:02x})",
+                        String::from_utf8_lossy(&tag),
+                        tag[0],
+                        tag[1]
+                    ),
                 ));
             }
         }
         if out.len() - before != usize_ {
             return Err(Error::corrupt(
                 pos as u64,
-                format!("{} block gave {} bytes, header says {usize_}", String::from_utf8_lossy(&tag), out.len() - before),
+                format!(
+                    "{} block gave {} bytes, header says {usize_}",
+                    String::from_utf8_lossy(&tag),
+                    out.len() - before
+                ),
             ));
         }
         pos = body_end;
@@ -133,9 +145,7 @@ fn inflate_zlib(body: &[u8], n: usize, out: &mut Vec<u8>) -> std::result::Result
     let start = out.len();
     out.reserve(n);
     // decompress_vec writes into spare capacity only.
-    let status = d
-        .decompress_vec(body, out, flate2::FlushDecompress::Finish)
-        .map_err(|e| format!("zlib: {e}"))?;
+    let status = d.decompress_vec(body, out, flate2::FlushDecompress::Finish).map_err(|e| format!("zlib: {e}"))?;
     if out.len() - start != n || status != flate2::Status::StreamEnd {
         return Err(format!("zlib block inflated to {} bytes, expected {n}", out.len() - start));
     }
@@ -189,7 +199,9 @@ pub fn compress(data: &[u8], algorithm: Algorithm, level: u32) -> Result<Vec<u8>
                 let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(level.min(9)));
                 e.write_all(chunk).and_then(|_| e.finish()).map_err(|e| Error::Internal(format!("zlib: {e}")))?
             }
-            Algorithm::Zstd => zstd::bulk::compress(chunk, level as i32).map_err(|e| Error::Internal(format!("zstd: {e}")))?,
+            Algorithm::Zstd => {
+                zstd::bulk::compress(chunk, level as i32).map_err(|e| Error::Internal(format!("zstd: {e}")))?
+            }
             Algorithm::Lz4 => {
                 let block = lz4_flex::block::compress(chunk);
                 let mut b = xxhash_rust::xxh64::xxh64(&block, 0).to_be_bytes().to_vec();
@@ -270,7 +282,8 @@ mod tests {
     #[test]
     fn garbage_never_panics() {
         for seed in 0..200u32 {
-            let mut bytes: Vec<u8> = (0..64).map(|i| (seed.wrapping_mul(2654435761).wrapping_add(i * 97) >> 7) as u8).collect();
+            let mut bytes: Vec<u8> =
+                (0..64).map(|i| (seed.wrapping_mul(2654435761).wrapping_add(i * 97) >> 7) as u8).collect();
             bytes[0] = b"ZXLZ"[seed as usize % 4];
             bytes[1] = b"LZ4S"[seed as usize % 4];
             let _ = decompress(&bytes, 100);

@@ -71,11 +71,7 @@ pub enum Error {
 }
 
 fn nearest_hint(nearest: &[String]) -> String {
-    if nearest.is_empty() {
-        String::new()
-    } else {
-        format!("; nearest: {}", nearest.join(", "))
-    }
+    if nearest.is_empty() { String::new() } else { format!("; nearest: {}", nearest.join(", ")) }
 }
 
 /// Results of hadron-root.
@@ -84,7 +80,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Corrupt data at a payload offset.
     pub fn corrupt(offset: u64, msg: impl Into<String>) -> Self {
-        Error::Corrupt { at: Location { offset: Some(offset), in_payload: true, ..Default::default() }, msg: msg.into() }
+        Error::Corrupt {
+            at: Location { offset: Some(offset), in_payload: true, ..Default::default() },
+            msg: msg.into(),
+        }
     }
 
     /// Corrupt data at a file offset.
@@ -99,7 +98,12 @@ impl Error {
 
     /// A missing name, with the nearest candidates from `candidates`.
     pub fn not_found<'a>(kind: &'static str, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Self {
-        Error::NotFound { at: Location::default(), kind, name: name.to_string(), nearest: nearest_names(name, candidates) }
+        Error::NotFound {
+            at: Location::default(),
+            kind,
+            name: name.to_string(),
+            nearest: nearest_names(name, candidates),
+        }
     }
 
     /// The location, for every variant that has one.
@@ -184,10 +188,8 @@ impl<T> ResultExt<T> for Result<T> {
 /// Up to three names from `candidates` closest to `name` (edit distance, then shared prefix).
 pub fn nearest_names<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let lower = name.to_lowercase();
-    let mut scored: Vec<(usize, &str)> = candidates
-        .into_iter()
-        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
-        .collect();
+    let mut scored: Vec<(usize, &str)> =
+        candidates.into_iter().map(|c| (edit_distance(&lower, &c.to_lowercase()), c)).collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
     let limit = (name.len() / 2).max(3);

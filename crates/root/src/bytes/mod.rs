@@ -72,11 +72,7 @@ impl IoStats {
     }
     /// (requests, ranges, bytes) so far.
     pub fn snapshot(&self) -> (u64, u64, u64) {
-        (
-            self.requests.load(Ordering::Relaxed),
-            self.ranges.load(Ordering::Relaxed),
-            self.bytes.load(Ordering::Relaxed),
-        )
+        (self.requests.load(Ordering::Relaxed), self.ranges.load(Ordering::Relaxed), self.bytes.load(Ordering::Relaxed))
     }
 }
 
@@ -198,7 +194,8 @@ mod tests {
     #[test]
     fn read_ranges_slices_merged_buffers() {
         let src = MemorySource::new("mem", (0u8..100).collect::<Vec<u8>>());
-        let out = futures::executor::block_on(read_ranges(&src, &[5..8, 1..3, 90..92], CoalesceConfig::default())).unwrap();
+        let out =
+            futures::executor::block_on(read_ranges(&src, &[5..8, 1..3, 90..92], CoalesceConfig::default())).unwrap();
         assert_eq!(&out[0][..], &[5, 6, 7]);
         assert_eq!(&out[1][..], &[1, 2]);
         assert_eq!(&out[2][..], &[90, 91]);

@@ -41,7 +41,10 @@ fn io_error(name: &str, offset: Option<u64>, e: object_store::Error) -> Error {
         object_store::Error::PermissionDenied { .. } => std::io::ErrorKind::PermissionDenied,
         _ => std::io::ErrorKind::Other,
     };
-    Error::Io { at: Location { file: Some(name.to_string()), offset, ..Default::default() }, source: std::io::Error::new(kind, e) }
+    Error::Io {
+        at: Location { file: Some(name.to_string()), offset, ..Default::default() },
+        source: std::io::Error::new(kind, e),
+    }
 }
 
 #[async_trait]

@@ -30,7 +30,8 @@ impl DirectoryRecord {
         let nbytes_keys = c.i32()? as u32;
         let nbytes_name = c.i32()? as u32;
         let big = version > 1000;
-        let seek = |c: &mut Cursor| -> Result<u64> { if big { Ok(c.i64()? as u64) } else { Ok(c.i32()? as u32 as u64) } };
+        let seek =
+            |c: &mut Cursor| -> Result<u64> { if big { Ok(c.i64()? as u64) } else { Ok(c.i32()? as u32 as u64) } };
         Ok(DirectoryRecord {
             version,
             nbytes_keys,
@@ -68,11 +69,8 @@ impl Directory {
     /// The key called `name` (optionally `name;cycle`); without a cycle, the highest cycle.
     pub fn key(&self, name: &str) -> Result<&Key> {
         let (base, cycle) = split_cycle(name);
-        let found = self
-            .keys
-            .iter()
-            .filter(|k| k.name == base && cycle.is_none_or(|c| k.cycle == c))
-            .max_by_key(|k| k.cycle);
+        let found =
+            self.keys.iter().filter(|k| k.name == base && cycle.is_none_or(|c| k.cycle == c)).max_by_key(|k| k.cycle);
         found.ok_or_else(|| {
             let what = if self.path.is_empty() { String::new() } else { format!("{}/", self.path) };
             let e = Error::not_found("key", name, self.keys.iter().map(|k| k.name.as_str()));

@@ -39,13 +39,17 @@ impl FileHeader {
         let mut c = Cursor::new(data);
         let magic = c.bytes(4).map_err(|_| Error::corrupt_at_file(0, "file is shorter than a ROOT header"))?;
         if magic != b"root" {
-            return Err(Error::corrupt_at_file(0, format!("not a ROOT file: magic is {magic:02x?}, expected \"root\"")));
+            return Err(Error::corrupt_at_file(
+                0,
+                format!("not a ROOT file: magic is {magic:02x?}, expected \"root\""),
+            ));
         }
         let raw_version = c.i32()?;
         let big = raw_version >= 1_000_000;
         let version = (raw_version % 1_000_000) as u32;
         let begin = c.i32()? as u64;
-        let seek = |c: &mut Cursor| -> Result<u64> { if big { Ok(c.i64()? as u64) } else { Ok(c.i32()? as u32 as u64) } };
+        let seek =
+            |c: &mut Cursor| -> Result<u64> { if big { Ok(c.i64()? as u64) } else { Ok(c.i32()? as u32 as u64) } };
         let end = seek(&mut c)?;
         let seek_free = seek(&mut c)?;
         let nbytes_free = c.i32()? as u32;
@@ -55,7 +59,19 @@ impl FileHeader {
         let compress = c.i32()? as u32;
         let seek_info = seek(&mut c)?;
         let nbytes_info = c.i32()? as u32;
-        Ok(FileHeader { version, big, begin, end, seek_free, nbytes_free, nbytes_name, units, compress, seek_info, nbytes_info })
+        Ok(FileHeader {
+            version,
+            big,
+            begin,
+            end,
+            seek_free,
+            nbytes_free,
+            nbytes_name,
+            units,
+            compress,
+            seek_info,
+            nbytes_info,
+        })
     }
 
     /// ROOT version that wrote the file, as "6.22/08".

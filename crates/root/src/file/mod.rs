@@ -43,7 +43,10 @@ impl RootFile {
         let first = read_range(source.as_ref(), 0..FIRST_READ.min(len)).await?;
         let header = FileHeader::parse(&first)?;
         if header.begin == 0 || header.begin >= len {
-            return Err(Error::corrupt_at_file(8, format!("fBEGIN {} is outside the file ({len} bytes)", header.begin)));
+            return Err(Error::corrupt_at_file(
+                8,
+                format!("fBEGIN {} is outside the file ({len} bytes)", header.begin),
+            ));
         }
         let dir_at = header.begin + header.nbytes_name as u64;
         let dir_bytes = slice_or_read(source.as_ref(), &first, dir_at..(dir_at + 64).min(len)).await?;
@@ -119,7 +122,9 @@ impl RootFile {
     pub async fn streamer_info_payload(&self) -> Result<(Key, Vec<u8>)> {
         let h = &self.header;
         if h.seek_info == 0 || h.nbytes_info == 0 {
-            return Err(Error::corrupt_at_file(0, "file has no TStreamerInfo record (fSeekInfo is 0)").in_file(self.name()));
+            return Err(
+                Error::corrupt_at_file(0, "file has no TStreamerInfo record (fSeekInfo is 0)").in_file(self.name())
+            );
         }
         let raw = read_range(self.source.as_ref(), h.seek_info..h.seek_info + h.nbytes_info as u64).await?;
         let key = Key::parse(&mut Cursor::new(&raw).with_origin(h.seek_info)).in_file(self.name())?;
@@ -132,7 +137,10 @@ impl RootFile {
 /// Decompresses a key's payload bytes (`nbytes - keylen` long) into `obj_len` bytes.
 pub fn decompress_payload(raw: &[u8], key: &Key) -> Result<Vec<u8>> {
     if raw.len() < key.nbytes.saturating_sub(key.key_len as u32) as usize {
-        return Err(Error::corrupt_at_file(key.seek_key, format!("record is truncated: {} of {} bytes", raw.len(), key.nbytes)));
+        return Err(Error::corrupt_at_file(
+            key.seek_key,
+            format!("record is truncated: {} of {} bytes", raw.len(), key.nbytes),
+        ));
     }
     compress::decompress(raw, key.obj_len as usize).map_err(|e| match e {
         Error::Corrupt { mut at, msg } => {
