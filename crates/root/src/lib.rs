@@ -5,6 +5,7 @@
 //! (TStreamerInfo) → `model` (streamed objects) → `tree` (TTree/TBranch/TBasket) → `arrow`;
 //! `rntuple` sits beside `tree`.
 
+pub mod arrow;
 pub mod bytes;
 pub mod compress;
 pub mod dict;
