@@ -329,6 +329,9 @@ mod tests {
         let info = &infos[0];
         assert_eq!((info.name.as_str(), info.class_version, info.checksum), ("TFoo", 2, 0x1234_5678));
         let e = &info.elements[0];
-        assert_eq!((e.kind, e.name.as_str(), e.type_code, e.type_name.as_str()), (ElementKind::BasicType, "fX", 3, "Int_t"));
+        assert_eq!(
+            (e.kind, e.name.as_str(), e.type_code, e.type_name.as_str()),
+            (ElementKind::BasicType, "fX", 3, "Int_t")
+        );
     }
 }

@@ -43,7 +43,9 @@ impl ClassTags {
         } else {
             let end = start as u64 + 4 + u64::from(first & !BYTE_COUNT_MASK);
             if end > c.data().len() as u64 {
-                return Err(c.error(format!("object byte count runs {} bytes past the buffer", end - c.data().len() as u64)));
+                return Err(
+                    c.error(format!("object byte count runs {} bytes past the buffer", end - c.data().len() as u64))
+                );
             }
             (c.u32()?, start + 4, Some(end as usize))
         };

@@ -105,11 +105,21 @@ impl<'d> ObjectReader<'d> {
         let mut fields = Vec::with_capacity(info.elements.len() + 4);
         self.read_members(c, info, &mut fields).in_object_with(|| format!("{class} v{}", header.version))?;
         c.finish(&header, class)?;
-        Ok(Value::Object(Arc::new(Object { class: class.to_string(), version: header.version, fields, map_offset: None })))
+        Ok(Value::Object(Arc::new(Object {
+            class: class.to_string(),
+            version: header.version,
+            fields,
+            map_offset: None,
+        })))
     }
 
     /// Reads the members of `info` into `fields` (bases flattened in).
-    pub fn read_members(&mut self, c: &mut Cursor, info: &StreamerInfo, fields: &mut Vec<(String, Value)>) -> Result<()> {
+    pub fn read_members(
+        &mut self,
+        c: &mut Cursor,
+        info: &StreamerInfo,
+        fields: &mut Vec<(String, Value)>,
+    ) -> Result<()> {
         for e in &info.elements {
             if e.kind == ElementKind::Base || e.type_code == code::BASE {
                 self.read_base(c, e, fields).in_object_with(|| format!("base {}", e.name))?;
@@ -264,7 +274,15 @@ pub fn read_basic_array(c: &mut Cursor, t: i32, n: usize, range: Option<FloatRan
     Ok(if floating {
         Value::Floats(values.iter().map(|v| if let Value::Float(f) = v { *f } else { 0.0 }).collect())
     } else {
-        Value::Ints(values.iter().map(|v| v.as_int().unwrap_or_else(|| if let Value::UInt(u) = v { *u as i64 } else { 0 })).collect())
+        Value::Ints(
+            values
+                .iter()
+                .map(|v| match v {
+                    Value::UInt(u) => *u as i64,
+                    other => other.as_int().unwrap_or(0),
+                })
+                .collect(),
+        )
     })
 }
 

@@ -141,7 +141,8 @@ fn baskets(o: &Object, entries: u64) -> Result<(Vec<BasketLocator>, Vec<Embedded
         for item in o.list("fBaskets").unwrap_or_default() {
             match item {
                 Value::Basket(b) => {
-                    let basket = embedded_basket(b, first).in_object_with(|| format!("fBaskets[{}]", embedded.len()))?;
+                    let basket =
+                        embedded_basket(b, first).in_object_with(|| format!("fBaskets[{}]", embedded.len()))?;
                     first = basket.end_entry;
                     embedded.push(basket);
                 }
@@ -247,7 +248,8 @@ fn build_leaf(v: &Value, names: &NameMap) -> Result<Leaf> {
         is_unsigned: flag("fIsUnsigned"),
         count_leaf: referenced_name(o.get("fLeafCount"), names),
         dims: title_dims(&title),
-        element: (kind == LeafKind::Element).then(|| (o.int("fID").unwrap_or(-1) as i32, o.int("fType").unwrap_or(0) as i32)),
+        element: (kind == LeafKind::Element)
+            .then(|| (o.int("fID").unwrap_or(-1) as i32, o.int("fType").unwrap_or(0) as i32)),
         range: if matches!(kind, LeafKind::F16 | LeafKind::D32) { parse_float_range(&title) } else { None },
         title,
     })

@@ -8,6 +8,6 @@ mod build;
 mod meta;
 mod read;
 
-pub use meta::{BasketLocator, Branch, BranchElementInfo, BranchKind, EmbeddedBasket, Leaf, LeafKind, Tree};
 pub use build::title_dims;
+pub use meta::{BasketLocator, Branch, BranchElementInfo, BranchKind, EmbeddedBasket, Leaf, LeafKind, Tree};
 pub use read::{TREE_CLASSES, decode_tree, is_tree_class, read_tree};

@@ -57,7 +57,9 @@ impl RootFile {
             Err(e) => return Err(e),
         };
         if !is_tree_class(&key.class_name) {
-            return Err(Error::unsupported(format!("'{path}' is a {}, not a TTree", key.class_name)).in_file(self.name()));
+            return Err(
+                Error::unsupported(format!("'{path}' is a {}, not a TTree", key.class_name)).in_file(self.name())
+            );
         }
         let mut tree = read_tree(self, &key).await?;
         tree.path = if dir_path.is_empty() { key.path_name() } else { format!("{dir_path}/{}", key.path_name()) };
