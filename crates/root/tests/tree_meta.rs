@@ -37,20 +37,26 @@ fn root_files() -> Vec<PathBuf> {
     files
 }
 
-/// Runs the uproot peer over `files`; `None` when it cannot run (and that is allowed).
-fn uproot_peer(files: &[PathBuf]) -> Option<Json> {
+/// Runs a peer script from tests/peers with `args`; its stdout, or `None` when it cannot run (and
+/// that is allowed).
+fn run_peer(script: &str, args: &[PathBuf]) -> Option<Vec<u8>> {
     let python = python();
     if !python.exists() {
         skip_or_fail(&format!("python peer {} not found (set HADRON_PYTHON)", python.display()));
         return None;
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/tree_meta.py");
-    let out = Command::new(&python).arg(&script).args(files).output().expect("run the uproot peer");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers").join(script);
+    let out = Command::new(&python).arg(&script).args(args).output().expect("run the python peer");
     if !out.status.success() {
-        skip_or_fail(&format!("uproot peer failed: {}", String::from_utf8_lossy(&out.stderr)));
+        skip_or_fail(&format!("peer {} failed: {}", script.display(), String::from_utf8_lossy(&out.stderr)));
         return None;
     }
-    Some(serde_json::from_slice(&out.stdout).expect("peer prints JSON"))
+    Some(out.stdout)
+}
+
+/// Runs the uproot peer over `files`.
+fn uproot_peer(files: &[PathBuf]) -> Option<Json> {
+    run_peer("tree_meta.py", files).map(|out| serde_json::from_slice(&out).expect("peer prints JSON"))
 }
 
 fn leaf_class(kind: LeafKind) -> &'static str {
@@ -253,4 +259,43 @@ async fn nanoaod_keeps_its_data_in_embedded_baskets() {
         let count = i32::from_be_bytes(n.data[i * 4..i * 4 + 4].try_into().unwrap());
         assert_eq!(w[1] - w[0], 4 * count as u32, "entry {i}");
     }
+}
+
+#[tokio::test]
+async fn tree_written_by_current_root_matches_uproot() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("root_tree.root");
+    let Some(out) = run_peer("make_root_tree.py", std::slice::from_ref(&path)) else { return };
+    let versions = String::from_utf8_lossy(&out).trim().to_string();
+    eprintln!("ROOT version, TStreamerInfo class version: {versions}");
+    let Some(peer) = uproot_peer(std::slice::from_ref(&path)) else { return };
+    let file = RootFile::open_path(&path).await.unwrap();
+
+    let db = file.streamers().await.unwrap();
+    assert!(db.get("TTree").is_some() && db.get("TBranchElement").is_some());
+    let hit = db.get("Hit").expect("streamer of the Hit struct");
+    let names: Vec<&str> = hit.elements.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["x", "e", "n", "v"]);
+    let e = &hit.elements[1];
+    assert_eq!((e.type_code, e.type_name.as_str()), (hadron_root::dict::code::DOUBLE32, "Double32_t"));
+    assert_eq!(e.range, Some(hadron_root::dict::FloatRange { xmin: 0.0, xmax: 100.0, nbits: 16 }));
+    assert_eq!(hit.elements[3].stl, Some((hadron_root::dict::stl::VECTOR, hadron_root::dict::code::FLOAT)));
+
+    let tree = file.tree("t").await.unwrap();
+    let pt = &peer[path.to_string_lossy().as_ref()]["trees"]["t;1"];
+    let mut gaps = Vec::new();
+    let diffs = compare_tree(&tree, pt, &mut gaps);
+    assert!(diffs.is_empty() && gaps.is_empty(), "{diffs:?} {gaps:?}");
+    assert_eq!((tree.entries, tree.auto_flush), (25, 7));
+
+    let hit_branch = tree.branches.iter().find(|b| b.name == "hit").expect("hit branch");
+    let sub = hit_branch.branches.iter().find(|b| b.name == "e").expect("hit/e branch");
+    let info = sub.element.as_ref().expect("a TBranchElement");
+    assert_eq!(info.class_name, "Hit");
+    assert_eq!(info.streamer.as_ref().map(|s| s.name.as_str()), Some("e"));
+    let a = tree.branches.iter().find(|b| b.name == "a").unwrap();
+    assert_eq!(a.leaves[0].count_leaf.as_deref(), Some("n"));
+    let d32 = tree.branches.iter().find(|b| b.name == "d32").unwrap();
+    assert_eq!(d32.leaves[0].kind, LeafKind::D32);
+    assert_eq!(d32.leaves[0].range, Some(hadron_root::dict::FloatRange { xmin: 0.0, xmax: 10.0, nbits: 12 }));
 }
