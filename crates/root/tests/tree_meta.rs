@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use hadron_root::dict::ElementKind;
 use hadron_root::tree::{Branch, LeafKind, Tree};
 use hadron_root::{Error, RootFile};
 use serde_json::Value as Json;
@@ -241,7 +242,9 @@ async fn nanoaod_keeps_its_data_in_embedded_baskets() {
         return;
     }
     let file = RootFile::open_path(&path).await.unwrap();
+    let start = std::time::Instant::now();
     let tree = file.tree("Events").await.unwrap();
+    eprintln!("NanoAOD Events metadata ({} branches) read in {:?}", tree.branches.len(), start.elapsed());
     assert_eq!(tree.entries, 200);
     let embedded: usize = tree.branches.iter().map(|b| b.embedded.len()).sum();
     assert!(embedded > 0);
@@ -281,11 +284,25 @@ async fn tree_written_by_current_root_matches_uproot() {
     assert_eq!(e.range, Some(hadron_root::dict::FloatRange { xmin: 0.0, xmax: 100.0, nbits: 16 }));
     assert_eq!(hit.elements[3].stl, Some((hadron_root::dict::stl::VECTOR, hadron_root::dict::code::FLOAT)));
 
+    let peer_trees = peer[path.to_string_lossy().as_ref()]["trees"].as_object().cloned().unwrap_or_default();
+    let keys: Vec<&str> = peer_trees.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["nt;1", "ntd;1", "t;1"]);
+    let mut ours: Vec<(String, String)> = file.tree_paths().await.unwrap();
+    ours.sort();
+    let classes: Vec<&str> = ours.iter().map(|(_, c)| c.as_str()).collect();
+    assert_eq!(classes, ["TNtuple", "TNtupleD", "TTree"]);
+    for (key, pt) in &peer_trees {
+        let tree = file.tree(key).await.unwrap();
+        let mut gaps = Vec::new();
+        let diffs = compare_tree(&tree, pt, &mut gaps);
+        assert!(diffs.is_empty() && gaps.is_empty(), "{key}: {diffs:?} {gaps:?}");
+        assert_eq!(pt["class"].as_str(), Some(tree.class_name.as_str()));
+    }
+    let nt = file.tree("nt").await.unwrap();
+    let names: Vec<&str> = nt.branches.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!((nt.entries, names), (12, vec!["x", "y", "z"]));
+
     let tree = file.tree("t").await.unwrap();
-    let pt = &peer[path.to_string_lossy().as_ref()]["trees"]["t;1"];
-    let mut gaps = Vec::new();
-    let diffs = compare_tree(&tree, pt, &mut gaps);
-    assert!(diffs.is_empty() && gaps.is_empty(), "{diffs:?} {gaps:?}");
     assert_eq!((tree.entries, tree.auto_flush), (25, 7));
 
     let hit_branch = tree.branches.iter().find(|b| b.name == "hit").expect("hit branch");
@@ -298,4 +315,118 @@ async fn tree_written_by_current_root_matches_uproot() {
     let d32 = tree.branches.iter().find(|b| b.name == "d32").unwrap();
     assert_eq!(d32.leaves[0].kind, LeafKind::D32);
     assert_eq!(d32.leaves[0].range, Some(hadron_root::dict::FloatRange { xmin: 0.0, xmax: 10.0, nbits: 12 }));
+}
+
+fn element_class(kind: ElementKind) -> &'static str {
+    match kind {
+        ElementKind::Base => "TStreamerBase",
+        ElementKind::BasicType => "TStreamerBasicType",
+        ElementKind::BasicPointer => "TStreamerBasicPointer",
+        ElementKind::Loop => "TStreamerLoop",
+        ElementKind::Object => "TStreamerObject",
+        ElementKind::ObjectAny => "TStreamerObjectAny",
+        ElementKind::ObjectPointer => "TStreamerObjectPointer",
+        ElementKind::ObjectAnyPointer => "TStreamerObjectAnyPointer",
+        ElementKind::String => "TStreamerString",
+        ElementKind::Stl => "TStreamerSTL",
+        ElementKind::StlString => "TStreamerSTLstring",
+        ElementKind::Artificial => "TStreamerArtificial",
+    }
+}
+
+/// A C++ type name with ROOT's typedefs spelled as the C++ types (uproot reports them that way) and
+/// no spaces before `>`.
+fn canonical_type(name: &str) -> String {
+    const ALIASES: [(&str, &str); 14] = [
+        ("Char_t", "char"),
+        ("UChar_t", "unsigned char"),
+        ("Short_t", "short"),
+        ("UShort_t", "unsigned short"),
+        ("Int_t", "int"),
+        ("UInt_t", "unsigned int"),
+        ("Long_t", "long"),
+        ("ULong_t", "unsigned long"),
+        ("Long64_t", "long long"),
+        ("ULong64_t", "unsigned long long"),
+        ("Float_t", "float"),
+        ("Double_t", "double"),
+        ("Bool_t", "bool"),
+        ("Size_t", "float"),
+    ];
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let w = ALIASES.iter().find(|(a, _)| a == word).map(|(_, b)| *b).unwrap_or(word);
+        out.push_str(w);
+        word.clear();
+    };
+    for ch in name.chars() {
+        if ch.is_alphanumeric() || ch == '_' {
+            word.push(ch);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut word, &mut out);
+    hadron_root::dict::normalize_class_name(&out)
+}
+
+#[tokio::test]
+async fn every_streamer_info_matches_uproot() {
+    let files = root_files();
+    if files.is_empty() {
+        skip_or_fail(&format!("no test files in {TESTDATA}"));
+        return;
+    }
+    let Some(out) = run_peer("streamers.py", &files) else { return };
+    let peer: Json = serde_json::from_slice(&out).expect("peer prints JSON");
+    let (mut total, mut matching) = (0, 0);
+    let mut mismatches = Vec::new();
+    for path in &files {
+        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let p = &peer[path.to_string_lossy().as_ref()];
+        let file = RootFile::open_path(path).await.unwrap_or_else(|e| panic!("open {name}: {e}"));
+        let db = file.streamers().await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (key, elements) in p["classes"].as_object().cloned().unwrap_or_default() {
+            total += 1;
+            let (class, version) = key.rsplit_once(';').unwrap_or((&key, "0"));
+            let version: i32 = version.parse().unwrap_or(0);
+            let class = canonical_type(class);
+            let Some(info) = db.infos().find(|i| canonical_type(&i.name) == class && i.class_version == version) else {
+                mismatches.push(format!("{name}: {key} missing"));
+                continue;
+            };
+            let ours: Vec<Json> = info
+                .elements
+                .iter()
+                .map(|e| {
+                    // uproot reports a fixed basic array's fType without the kOffsetL (20) ROOT stores.
+                    let fixed = e.kind == ElementKind::BasicType && (21..40).contains(&e.type_code);
+                    let t = if fixed { e.type_code - 20 } else { e.type_code };
+                    serde_json::json!([element_class(e.kind), e.name, t, canonical_type(&e.type_name), e.array_length])
+                })
+                .collect();
+            let elements: Vec<Json> = elements
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|mut e| {
+                    e[3] = Json::from(canonical_type(e[3].as_str().unwrap_or("")));
+                    e
+                })
+                .collect();
+            if ours == elements {
+                matching += 1;
+            } else {
+                mismatches.push(format!("{name}: {key}: ours {ours:?} uproot {elements:?}"));
+            }
+        }
+    }
+    eprintln!("{matching} of {total} TStreamerInfo records match uproot");
+    for m in mismatches.iter().take(20) {
+        eprintln!("  MISMATCH {m}");
+    }
+    assert!(mismatches.is_empty(), "{} mismatches (see stderr)", mismatches.len());
 }

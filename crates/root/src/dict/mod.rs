@@ -234,6 +234,11 @@ impl StreamerDb {
         v.iter().find(|i| i.class_version == version).or_else(|| v.iter().max_by_key(|i| i.class_version))
     }
 
+    /// Every layout (all classes, all versions), in no particular order.
+    pub fn infos(&self) -> impl Iterator<Item = &StreamerInfo> {
+        self.infos.values().flatten()
+    }
+
     /// Every class name, sorted.
     pub fn class_names(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self.infos.keys().map(String::as_str).collect();

@@ -66,7 +66,10 @@ fn read_streamer_info(c: &mut Cursor, tags: &mut ClassTags) -> Result<StreamerIn
             elements
         }
         ObjectTag::Null => Vec::new(),
-        other => return Err(c.error(format!("TStreamerInfo '{name}': fElements is {other:?}, not a TObjArray"))),
+        ObjectTag::New { class, .. } => {
+            return Err(c.error(format!("TStreamerInfo '{name}': fElements is a {class}, not a TObjArray")));
+        }
+        ObjectTag::Ref(_) => return Err(c.error(format!("TStreamerInfo '{name}': fElements is a back-reference"))),
     };
     c.finish(&header, "TStreamerInfo").in_object(&name)?;
     Ok(StreamerInfo { name, title, checksum, class_version, elements })

@@ -1,4 +1,5 @@
-"""Peer for tests/tree_meta.rs: writes a small TTree with the installed ROOT (6.36+ writes TStreamerInfo v10).
+"""Peer for tests/tree_meta.rs: writes a small TTree, TNtuple and TNtupleD with the installed ROOT (6.36+ writes
+TStreamerInfo v10).
 
 Usage: python make_root_tree.py OUT.root
 Prints "ROOT_VERSION TSTREAMERINFO_CLASS_VERSION".
@@ -48,6 +49,13 @@ def main(out):
             vec.push_back(k)
         t.Fill()
     t.Write()
+    nt = ROOT.TNtuple("nt", "a TNtuple", "x:y:z")
+    ntd = ROOT.TNtupleD("ntd", "a TNtupleD", "u:v")
+    for i in range(12):
+        nt.Fill(i, 2.0 * i, -i)
+        ntd.Fill(0.5 * i, i * i)
+    nt.Write()
+    ntd.Write()
     f.Close()
     print(ROOT.gROOT.GetVersion(), ROOT.TStreamerInfo.Class().GetClassVersion())
 
