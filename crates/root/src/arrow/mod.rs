@@ -30,7 +30,11 @@ impl Default for ReadOptions {
 }
 
 /// Reads a whole projection of a tree into memory (convenience for tests and small files).
-pub async fn read_tree(file: &RootFile, tree_path: &str, options: &ReadOptions) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+pub async fn read_tree(
+    file: &RootFile,
+    tree_path: &str,
+    options: &ReadOptions,
+) -> Result<(SchemaRef, Vec<RecordBatch>)> {
     let _ = (file, tree_path, options, Arc::new(()));
     Err(crate::Error::Internal("the arrow layer is being written".into()))
 }
