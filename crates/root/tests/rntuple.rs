@@ -189,12 +189,12 @@ fn rntuple_fields_match_uproot() {
             }
         }
     }
-    println!("{matched} of {total} fields match ({unsupported} unsupported)");
+    eprintln!("{matched} of {total} fields match ({unsupported} unsupported)");
     for u in &unsupported_list {
-        println!("unsupported: {u}");
+        eprintln!("unsupported: {u}");
     }
     for u in &uproot_failed {
-        println!("skipped (uproot cannot read): {u}");
+        eprintln!("skipped (uproot cannot read): {u}");
     }
     assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
 }

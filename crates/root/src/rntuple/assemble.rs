@@ -34,6 +34,9 @@ pub(crate) struct FieldTree {
     pub columns: Vec<Vec<Vec<usize>>>,
 }
 
+/// Members contributed by one base class (its type name) or by the record itself (`None`).
+type MemberGroup<'a> = (Option<&'a str>, Vec<(String, usize)>);
+
 /// How a field becomes an Arrow array.
 #[derive(Debug, Clone)]
 enum Shape {
@@ -180,7 +183,7 @@ impl FieldTree {
         if depth > MAX_DEPTH {
             return Err(Error::corrupt(0, format!("field '{}' nests too deep", self.path(schema, id))));
         }
-        let mut groups: Vec<(Option<&str>, Vec<(String, usize)>)> = Vec::new();
+        let mut groups: Vec<MemberGroup> = Vec::new();
         let mut own = Vec::new();
         for &k in &self.children[id] {
             let f = &schema.fields[k];
