@@ -103,6 +103,10 @@ fn encode(a: &ArrayRef, i: usize) -> Value {
             }
             Value::Object(m)
         }
+        DataType::Union(_, _) => {
+            let u = a.as_union();
+            encode(u.child(u.type_id(i)), u.value_offset(i))
+        }
         other => Value::from(format!("<unencoded {other}>")),
     }
 }
@@ -125,7 +129,92 @@ fn first_diff(a: &Value, b: &Value, path: String) -> Option<String> {
             x.iter().find_map(|(k, v)| first_diff(v, &y[k], format!("{path}.{k}")))
         }
         _ if a == b => None,
-        _ => Some(format!("{path}: hadron {a} vs uproot {b}")),
+        _ => Some(format!("{path}: {a} vs {b}")),
+    }
+}
+
+/// Tallies of one comparison run.
+#[derive(Default)]
+struct Tally {
+    matched: usize,
+    total: usize,
+    unsupported: Vec<String>,
+    uproot_failed: Vec<String>,
+    mismatches: Vec<String>,
+    /// Fields where ROOT's own reading (a `FILE.FIELD.json` sidecar) replaced uproot's, and whether they differed.
+    root_truth: Vec<String>,
+}
+
+impl Tally {
+    fn report(&self, what: &str) {
+        eprintln!("{what}: {} of {} fields match ({} unsupported)", self.matched, self.total, self.unsupported.len());
+        for u in &self.unsupported {
+            eprintln!("unsupported: {u}");
+        }
+        for u in &self.uproot_failed {
+            eprintln!("skipped (uproot cannot read): {u}");
+        }
+        for u in &self.root_truth {
+            eprintln!("compared with ROOT instead of uproot: {u}");
+        }
+        assert!(self.mismatches.is_empty(), "{} mismatches:\n{}", self.mismatches.len(), self.mismatches.join("\n"));
+    }
+}
+
+/// Runs the uproot peer on `file` and compares every top-level field with hadron's Arrow output.
+fn compare_file(py: &Path, file: &Path, tmp: &Path, tally: &mut Tally) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/rntuple_reference.py");
+    let stem = file.file_stem().unwrap().to_string_lossy().to_string();
+    let out = tmp.join(format!("{stem}.json"));
+    let status = Command::new(py).arg(&script).arg(file).arg(&out).status().expect("run python peer");
+    assert!(status.success(), "python peer failed on {}", file.display());
+    let reference: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let rf = block_on(RootFile::open_path(file)).unwrap();
+    let names = rntuple_names(&rf);
+    let ntuples = reference["ntuples"].as_object().unwrap();
+    assert_eq!(names.len(), ntuples.len(), "{stem}: RNTuple keys {names:?} vs uproot {:?}", ntuples.keys());
+    for (name, nt_ref) in ntuples {
+        let nt = block_on(RNTuple::open(&rf, name)).unwrap_or_else(|e| panic!("{stem}/{name}: {e}"));
+        assert_eq!(nt.entries, nt_ref["entries"].as_u64().unwrap(), "{stem}/{name} entries");
+        for (field, err) in nt_ref["failed"].as_object().unwrap() {
+            tally.uproot_failed.push(format!("{stem}/{name}/{field}: {err}"));
+        }
+        let mine: Vec<&str> = nt.field_names();
+        for (field, uproot_values) in nt_ref["fields"].as_object().unwrap() {
+            tally.total += 1;
+            // ROOT's own values, where the writer script left them beside the file.
+            let sidecar = PathBuf::from(format!("{}.{field}.json", file.display()));
+            let root_values: Option<Value> =
+                std::fs::read(&sidecar).ok().map(|b| serde_json::from_slice(&b).expect("sidecar JSON"));
+            let expected = match &root_values {
+                Some(v) => {
+                    let note = match first_diff(uproot_values, v, String::new()) {
+                        Some(d) => format!("uproot differs from ROOT at {field}{d} (uproot vs ROOT)"),
+                        None => "uproot agrees".into(),
+                    };
+                    tally.root_truth.push(format!("{stem}/{name}/{field} ({note})"));
+                    v
+                }
+                None => uproot_values,
+            };
+            assert!(mine.contains(&field.as_str()), "{stem}/{name}: hadron lacks field {field}");
+            let opts = ReadOptions { branches: Some(vec![field.clone()]), ..Default::default() };
+            match block_on(nt.read(&opts)) {
+                Ok((_, batches)) => {
+                    let mut got = Vec::new();
+                    for b in &batches {
+                        let col: ArrayRef = Arc::clone(b.column(0));
+                        got.extend((0..col.len()).map(|i| encode(&col, i)));
+                    }
+                    match first_diff(&Value::Array(got), expected, String::new()) {
+                        None => tally.matched += 1,
+                        Some(d) => tally.mismatches.push(format!("{stem}/{name}/{field}{d} (hadron vs reference)")),
+                    }
+                }
+                Err(e) if e.is_unsupported() => tally.unsupported.push(format!("{stem}/{name}/{field}: {e}")),
+                Err(e) => tally.mismatches.push(format!("{stem}/{name}/{field}: error {e}")),
+            }
+        }
     }
 }
 
@@ -140,63 +229,41 @@ fn rntuple_fields_match_uproot() {
         Ok(p) => p,
         Err(why) => return skip(&why),
     };
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/rntuple_reference.py");
     let tmp = tempfile::tempdir().unwrap();
-    let (mut matched, mut total, mut unsupported) = (0usize, 0usize, 0usize);
-    let mut mismatches = Vec::new();
-    let mut unsupported_list = Vec::new();
-    let mut uproot_failed = Vec::new();
+    let mut tally = Tally::default();
     for file in &files {
-        let stem = file.file_stem().unwrap().to_string_lossy().to_string();
-        let out = tmp.path().join(format!("{stem}.json"));
-        let status = Command::new(&py).arg(&script).arg(file).arg(&out).status().expect("run python peer");
-        assert!(status.success(), "python peer failed on {}", file.display());
-        let reference: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-        let rf = block_on(RootFile::open_path(file)).unwrap();
-        let names = rntuple_names(&rf);
-        let ntuples = reference["ntuples"].as_object().unwrap();
-        assert_eq!(names.len(), ntuples.len(), "{stem}: RNTuple keys {names:?} vs uproot {:?}", ntuples.keys());
-        for (name, nt_ref) in ntuples {
-            let nt = block_on(RNTuple::open(&rf, name)).unwrap_or_else(|e| panic!("{stem}/{name}: {e}"));
-            assert_eq!(nt.entries, nt_ref["entries"].as_u64().unwrap(), "{stem}/{name} entries");
-            for (field, err) in nt_ref["failed"].as_object().unwrap() {
-                uproot_failed.push(format!("{stem}/{name}/{field}: {err}"));
-            }
-            let mine: Vec<&str> = nt.field_names();
-            for (field, expected) in nt_ref["fields"].as_object().unwrap() {
-                total += 1;
-                assert!(mine.contains(&field.as_str()), "{stem}/{name}: hadron lacks field {field}");
-                let opts = ReadOptions { branches: Some(vec![field.clone()]), ..Default::default() };
-                match block_on(nt.read(&opts)) {
-                    Ok((_, batches)) => {
-                        let mut got = Vec::new();
-                        for b in &batches {
-                            let col: ArrayRef = Arc::clone(b.column(0));
-                            got.extend((0..col.len()).map(|i| encode(&col, i)));
-                        }
-                        let got = Value::Array(got);
-                        match first_diff(&got, expected, String::new()) {
-                            None => matched += 1,
-                            Some(d) => mismatches.push(format!("{stem}/{name}/{field}{d}")),
-                        }
-                    }
-                    Err(e) if e.is_unsupported() => {
-                        unsupported += 1;
-                        unsupported_list.push(format!("{stem}/{name}/{field}: {e}"));
-                    }
-                    Err(e) => mismatches.push(format!("{stem}/{name}/{field}: error {e}")),
-                }
-            }
-        }
+        compare_file(&py, file, tmp.path(), &mut tally);
     }
-    eprintln!("{matched} of {total} fields match ({unsupported} unsupported)");
-    for u in &unsupported_list {
-        eprintln!("unsupported: {u}");
+    tally.report("scikit-hep testdata");
+}
+
+/// Writes the ROOT-made cases (compression setting `compression`) into `dir`; None (after skip) without ROOT.
+fn write_root_cases(py: &Path, dir: &Path, compression: u32) -> Option<PathBuf> {
+    let ok = Command::new(py).args(["-c", "import ROOT"]).output().is_ok_and(|o| o.status.success());
+    if !ok {
+        skip(&format!("{} cannot import ROOT (the peer writer)", py.display()));
+        return None;
     }
-    for u in &uproot_failed {
-        eprintln!("skipped (uproot cannot read): {u}");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/rntuple_write_cases.py");
+    let out = dir.join(format!("cases_{compression}_rntuple.root"));
+    let o = Command::new(py).arg(&script).arg(&out).arg(compression.to_string()).output().expect("run ROOT writer");
+    assert!(o.status.success(), "ROOT writer failed: {}", String::from_utf8_lossy(&o.stderr));
+    Some(out)
+}
+
+#[test]
+fn root_written_cases_match_uproot() {
+    let py = match python() {
+        Ok(p) => p,
+        Err(why) => return skip(&why),
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut tally = Tally::default();
+    for compression in [0, 505] {
+        let Some(file) = write_root_cases(&py, tmp.path(), compression) else { return };
+        compare_file(&py, &file, tmp.path(), &mut tally);
     }
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    tally.report("ROOT-written cases");
 }
 
 fn corpus_file(name: &str) -> Option<PathBuf> {
@@ -265,24 +332,23 @@ fn flipped_anchor_byte_is_a_checksum_error() {
 
 #[test]
 fn flipped_envelope_byte_is_a_checksum_error() {
-    let Some(path) = corpus_file("test_int_float_rntuple_v1-0-0-0.root") else {
-        return skip("test_int_float_rntuple_v1-0-0-0.root is absent");
+    let py = match python() {
+        Ok(p) => p,
+        Err(why) => return skip(&why),
     };
+    let tmp = tempfile::tempdir().unwrap();
+    // Uncompressed, so that a flipped byte reaches the envelope checksum rather than the decompressor.
+    let Some(path) = write_root_cases(&py, tmp.path(), 0) else { return };
     let rf = block_on(RootFile::open_path(&path)).unwrap();
-    let nt = block_on(RNTuple::open(&rf, "ntuple")).unwrap();
+    let nt = block_on(RNTuple::open(&rf, "cases")).unwrap();
     let a = nt.anchor;
-    // Pick an envelope stored uncompressed, so that the flipped byte reaches the checksum check.
-    let (seek, kind) = if a.nbytes_footer == a.len_footer {
-        (a.seek_footer, "footer")
-    } else if a.nbytes_header == a.len_header {
-        (a.seek_header, "header")
-    } else {
-        return skip("both envelopes of test_int_float are compressed");
-    };
-    let mut bytes = std::fs::read(&path).unwrap();
-    bytes[seek as usize + 12] ^= 0x40;
-    let msg = open_error(bytes, "flipped.root", "ntuple");
-    assert!(msg.contains("flipped.root"), "{msg}");
-    assert!(msg.contains(&format!("{kind} envelope checksum mismatch")), "{msg}");
-    assert!(msg.contains(&format!("byte {seek}")), "{msg}");
+    assert_eq!((a.nbytes_header, a.nbytes_footer), (a.len_header, a.len_footer));
+    for (seek, kind) in [(a.seek_header, "header"), (a.seek_footer, "footer")] {
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[seek as usize + 12] ^= 0x40;
+        let msg = open_error(bytes, "flipped.root", "cases");
+        assert!(msg.contains("flipped.root"), "{msg}");
+        assert!(msg.contains(&format!("{kind} envelope checksum mismatch")), "{msg}");
+        assert!(msg.contains(&format!("byte {seek}")), "{msg}");
+    }
 }

@@ -3,7 +3,8 @@
 //! Mapping: leaf → primitive (Bit → Boolean), `std::string` → Utf8, collections (`std::vector`, `RVec`, sets,
 //! maps, untyped collections) → List, records (classes, pairs, tuples, untyped records) → Struct with base
 //! classes inlined, fixed-size arrays and `std::bitset` → FixedSizeList, `std::optional`/`std::unique_ptr` →
-//! nullable, atomics and enums → their underlying type, `RNTupleCardinality` → collection sizes.
+//! nullable, `std::variant` → dense Union (type ID `k` = alternative `_k`), atomics and enums → their
+//! underlying type, `RNTupleCardinality` → collection sizes.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -11,10 +12,11 @@ use std::sync::Arc;
 
 use arrow_array::types::*;
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, FixedSizeListArray, ListArray, PrimitiveArray, StringArray, StructArray, UInt32Array,
+    Array, ArrayRef, BooleanArray, FixedSizeListArray, ListArray, PrimitiveArray, StringArray, StructArray,
+    UInt32Array, UnionArray,
 };
 use arrow_buffer::{OffsetBuffer, ScalarBuffer};
-use arrow_schema::{DataType, Field, Fields};
+use arrow_schema::{DataType, Field, Fields, UnionFields, UnionMode};
 
 use crate::error::{Error, Result};
 use crate::rntuple::column::ColumnValues;
@@ -49,6 +51,7 @@ enum Shape {
     List(usize),
     Optional(usize),
     Struct(Vec<(String, usize)>),
+    Variant(Vec<usize>),
 }
 
 impl FieldTree {
@@ -164,7 +167,12 @@ impl FieldTree {
             }
             FieldRole::Record if repetitive => Err(self.unsupported(schema, id, "repetitive record")),
             FieldRole::Record => Ok(Shape::Struct(self.record_members(schema, id, 0)?)),
-            FieldRole::Variant => Err(self.unsupported(schema, id, "std::variant is not mapped to Arrow yet")),
+            FieldRole::Variant if ncols == 1 && !kids.is_empty() && kids.len() <= 125 => {
+                Ok(Shape::Variant(kids.clone()))
+            }
+            FieldRole::Variant => {
+                Err(self.unsupported(schema, id, &format!("variant with {} alternatives, {ncols} columns", kids.len())))
+            }
             FieldRole::Streamer => Err(self.unsupported(schema, id, "ROOT-streamed (unsplit) field")),
             FieldRole::Unknown(r) => Err(self.unsupported(schema, id, &format!("structural role {r:#x}"))),
         }
@@ -217,7 +225,7 @@ impl FieldTree {
     /// The Arrow field of field `id`.
     pub fn arrow_field(&self, schema: &Schema, id: usize) -> Result<Field> {
         let name = schema.fields[id].name.clone();
-        Ok(Field::new(name, self.arrow_type(schema, id, 0)?, false))
+        Ok(Field::new(name, self.arrow_type(schema, id, 0)?, self.nullable(schema, id)))
     }
 
     fn arrow_type(&self, schema: &Schema, id: usize, depth: usize) -> Result<DataType> {
@@ -231,10 +239,8 @@ impl FieldTree {
                 DataType::FixedSizeList(Arc::new(Field::new("item", DataType::Boolean, false)), n as i32)
             }
             Shape::Passthrough(k) => self.arrow_type(schema, k, depth + 1)?,
-            Shape::FixedArray(k, n) => {
-                DataType::FixedSizeList(Arc::new(self.item_field(schema, k, depth, false)?), n as i32)
-            }
-            Shape::List(k) => DataType::List(Arc::new(self.item_field(schema, k, depth, false)?)),
+            Shape::FixedArray(k, n) => DataType::FixedSizeList(Arc::new(self.item_field(schema, k, depth)?), n as i32),
+            Shape::List(k) => DataType::List(Arc::new(self.item_field(schema, k, depth)?)),
             Shape::Optional(k) => self.arrow_type(schema, k, depth + 1)?,
             Shape::Struct(members) => {
                 let fields = members
@@ -245,10 +251,24 @@ impl FieldTree {
                     .collect::<Result<Vec<_>>>()?;
                 DataType::Struct(Fields::from(fields))
             }
+            Shape::Variant(kids) => DataType::Union(self.union_fields(schema, &kids, depth)?, UnionMode::Dense),
         })
     }
 
-    fn item_field(&self, schema: &Schema, k: usize, depth: usize, _nullable: bool) -> Result<Field> {
+    /// Union members of a variant: type ID `k` is alternative `_k` (on-disk tag `k + 1`).
+    fn union_fields(&self, schema: &Schema, kids: &[usize], depth: usize) -> Result<UnionFields> {
+        let fields = kids
+            .iter()
+            .map(|&k| {
+                let name = schema.fields[k].name.clone();
+                Ok(Field::new(name, self.arrow_type(schema, k, depth + 1)?, self.nullable(schema, k)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let ids = (0..fields.len() as i8).collect::<Vec<_>>();
+        Ok(UnionFields::try_new(ids, fields)?)
+    }
+
+    fn item_field(&self, schema: &Schema, k: usize, depth: usize) -> Result<Field> {
         Ok(Field::new("item", self.arrow_type(schema, k, depth + 1)?, self.nullable(schema, k)))
     }
 
@@ -310,14 +330,14 @@ impl FieldTree {
             Shape::FixedArray(k, n) => {
                 let total = len.checked_mul(n).ok_or_else(|| at(Error::corrupt(0, "array too large")))?;
                 let child = self.build(schema, cl, k, total, depth + 1)?;
-                let item = Arc::new(self.item_field(schema, k, depth, false)?);
+                let item = Arc::new(self.item_field(schema, k, depth)?);
                 Arc::new(FixedSizeListArray::try_new(item, n as i32, child, None)?)
             }
             Shape::List(k) => {
                 let o = offsets(col(0, len)?.as_ref()).map_err(at)?;
                 let total = o.last().copied().unwrap_or(0) as usize;
                 let child = self.build(schema, cl, k, total, depth + 1)?;
-                let item = Arc::new(self.item_field(schema, k, depth, false)?);
+                let item = Arc::new(self.item_field(schema, k, depth)?);
                 Arc::new(ListArray::try_new(item, OffsetBuffer::new(ScalarBuffer::from(o)), child, None)?)
             }
             Shape::Optional(k) => {
@@ -347,6 +367,34 @@ impl FieldTree {
                     }
                     Arc::new(StructArray::try_new(Fields::from(fields), arrays, None)?)
                 }
+            }
+            Shape::Variant(kids) => {
+                let col0 = col(0, len)?;
+                let ColumnValues::Switch(switch) = col0.as_ref() else {
+                    return Err(at(Error::corrupt(0, "variant tags are not in a Switch column")));
+                };
+                let mut lens = vec![0usize; kids.len()];
+                let mut type_ids = Vec::with_capacity(len);
+                let mut offsets = Vec::with_capacity(len);
+                for &(index, tag) in switch {
+                    let k = match tag as usize {
+                        0 => return Err(at(Error::unsupported("variant in the invalid state (tag 0)"))),
+                        t if t <= kids.len() => t - 1,
+                        t => return Err(at(Error::corrupt(0, format!("variant tag {t} of {}", kids.len())))),
+                    };
+                    let o =
+                        i32::try_from(index).map_err(|_| at(Error::corrupt(0, format!("variant index {index}"))))?;
+                    lens[k] = lens[k].max(index as usize + 1);
+                    type_ids.push(k as i8);
+                    offsets.push(o);
+                }
+                let children = kids
+                    .iter()
+                    .zip(&lens)
+                    .map(|(&k, &n)| self.build(schema, cl, k, n, depth + 1))
+                    .collect::<Result<Vec<_>>>()?;
+                let fields = self.union_fields(schema, &kids, depth)?;
+                Arc::new(UnionArray::try_new(fields, type_ids.into(), Some(offsets.into()), children)?)
             }
         })
     }
