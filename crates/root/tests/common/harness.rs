@@ -1,0 +1,333 @@
+//! tests/common: reads every branch uproot reads through `hadron_root::arrow::read_tree` and
+//! compares the canonical forms.
+//!
+//! Column mapping (the Arrow layer's contract): a top-level branch `x` is column `x`; a branch
+//! deeper down, `P/P.m`, is field `m` (its name minus the parent's name and a dot, and minus any
+//! `[N]` dimensions) of column `P`, reached through any `List`/`FixedSizeList` (TClonesArray,
+//! `vector<Class>`) or directly (a single split object). A leaf-list branch is a struct column
+//! whose fields are compared with uproot's record fields.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use arrow_array::ArrayRef;
+use hadron_root::arrow::{ReadOptions, read_tree};
+use hadron_root::{Error, RootFile};
+
+use super::canonical::{Part, canonical, project};
+use super::reference::{BranchRef, FileRef, TreeRef};
+
+/// What happened to one branch.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// hadron's values equal uproot's.
+    Match,
+    /// hadron says `Error::Unsupported` (allowed; the message names what).
+    Unsupported(String),
+    /// A mismatch or another error.
+    Failed(String),
+    /// uproot itself cannot read it: not counted.
+    UprootCannot(String),
+}
+
+/// The outcome of every branch of one file.
+#[derive(Debug, Default)]
+pub struct FileReport {
+    /// File name (relative to the corpus folder).
+    pub name: String,
+    /// Trees compared.
+    pub trees: usize,
+    /// `(tree, branch, typename, outcome)`.
+    pub branches: Vec<(String, String, String, Outcome)>,
+    /// The reference could not be computed, or uproot could not open the file.
+    pub reference_error: Option<String>,
+}
+
+impl FileReport {
+    /// Counts: (matched, unsupported, failed, uproot cannot).
+    pub fn counts(&self) -> (usize, usize, usize, usize) {
+        let mut c = (0, 0, 0, 0);
+        for (_, _, _, o) in &self.branches {
+            match o {
+                Outcome::Match => c.0 += 1,
+                Outcome::Unsupported(_) => c.1 += 1,
+                Outcome::Failed(_) => c.2 += 1,
+                Outcome::UprootCannot(_) => c.3 += 1,
+            }
+        }
+        c
+    }
+}
+
+/// A tokio runtime for the async reader.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime for the tests")
+}
+
+/// The field path of a branch inside its top-level column (see the module docs).
+pub fn field_path(chain: &[String]) -> Vec<String> {
+    chain.windows(2).map(|w| field_name(&w[0], &w[1])).collect()
+}
+
+/// A sub-branch's field name: its name minus `parent.` (or `parent` when it ends in a dot) and
+/// minus trailing `[N]` dimensions.
+pub fn field_name(parent: &str, child: &str) -> String {
+    let mut name = child;
+    if let Some(rest) = child.strip_prefix(parent) {
+        if parent.ends_with('.') && !rest.is_empty() {
+            name = rest;
+        } else if let Some(rest) = rest.strip_prefix('.').filter(|r| !r.is_empty()) {
+            name = rest;
+        }
+    }
+    match name.find('[') {
+        Some(i) if i > 0 && name.ends_with(']') => name[..i].to_string(),
+        _ => name.to_string(),
+    }
+}
+
+/// Projects a column's batches onto a field path; a dotted field name that is not a field is
+/// tried as a path of nested fields.
+fn project_path(arrays: &[ArrayRef], path: &[String]) -> Result<Vec<ArrayRef>, String> {
+    let mut out = arrays.to_vec();
+    for name in path {
+        let mut next = Vec::with_capacity(out.len());
+        for a in &out {
+            let projected = project(a, name).or_else(|first| {
+                if !name.contains('.') {
+                    return Err(first);
+                }
+                name.split('.').try_fold(a.clone(), |acc, part| project(&acc, part)).map_err(|_| first)
+            })?;
+            next.push(projected);
+        }
+        out = next;
+    }
+    Ok(out)
+}
+
+/// Compares hadron's canonical parts with uproot's.
+pub fn compare(reference: &BranchRef, rows: u64, ours: &[Part]) -> Result<(), String> {
+    if let Some(entries) = reference.entries
+        && entries != rows
+    {
+        return Err(format!("entries: uproot {entries}, hadron {rows}"));
+    }
+    let theirs = &reference.parts;
+    if theirs.len() != ours.len() {
+        let names = |p: &[Part]| p.iter().map(|x| x.field.join(".")).collect::<Vec<_>>().join(", ");
+        return Err(format!(
+            "uproot has {} leaf fields [{}], hadron {} [{}]",
+            theirs.len(),
+            names(theirs),
+            ours.len(),
+            names(ours)
+        ));
+    }
+    let by_name = theirs.iter().all(|t| ours.iter().any(|o| o.field == t.field));
+    for (i, t) in theirs.iter().enumerate() {
+        let o = if by_name { ours.iter().find(|o| o.field == t.field).unwrap_or(&ours[i]) } else { &ours[i] };
+        compare_part(t, o).map_err(
+            |e| {
+                if t.field.is_empty() { e } else { format!("field {}: {e}", t.field.join(".")) }
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn compare_part(t: &Part, o: &Part) -> Result<(), String> {
+    if t.kind != o.kind {
+        return Err(format!("kind: uproot {} ({}), hadron {} ({})", t.kind.name(), t.dtype, o.kind.name(), o.dtype));
+    }
+    if t.levels.len() != o.levels.len() {
+        return Err(format!(
+            "nesting: uproot {} list levels ({}), hadron {} ({})",
+            t.levels.len(),
+            t.dtype,
+            o.levels.len(),
+            o.dtype
+        ));
+    }
+    for (depth, (tl, ol)) in t.levels.iter().zip(&o.levels).enumerate() {
+        if tl != ol {
+            return Err(format!(
+                "list level {depth}: uproot {} lists / {} items, hadron {} lists / {} items{}",
+                tl.n,
+                tl.total,
+                ol.n,
+                ol.total,
+                if tl.n == ol.n && tl.total == ol.total { " (same totals, different lengths)" } else { "" }
+            ));
+        }
+    }
+    if t.n_values != o.n_values || t.values_sha256 != o.values_sha256 {
+        return Err(format!(
+            "values ({}, {} values; uproot {} → hadron {}): uproot head [{}], hadron head [{}] (n={})",
+            t.kind.name(),
+            t.n_values,
+            t.dtype,
+            o.dtype,
+            t.head.join(", "),
+            o.head.join(", "),
+            o.n_values
+        ));
+    }
+    Ok(())
+}
+
+fn classify(e: &Error) -> Outcome {
+    match e {
+        Error::Unsupported { what, .. } if !what.trim().is_empty() => Outcome::Unsupported(e.to_string()),
+        Error::Unsupported { .. } => Outcome::Failed(format!("Unsupported error that does not say what: {e}")),
+        _ => Outcome::Failed(e.to_string()),
+    }
+}
+
+/// Reads one column of a tree: `Ok(None)` when the schema has no such column.
+async fn read_column(file: &RootFile, tree: &str, column: &str) -> Result<Option<(u64, Vec<ArrayRef>)>, Error> {
+    // A top-level branch named `P.` may become column `P.` or `P`.
+    let candidates: Vec<&str> =
+        if column.ends_with('.') { vec![column, column.trim_end_matches('.')] } else { vec![column] };
+    let mut first_not_found = None;
+    for (k, name) in candidates.iter().enumerate() {
+        let options = ReadOptions { branches: Some(vec![name.to_string()]), ..ReadOptions::default() };
+        match read_tree(file, tree, &options).await {
+            Ok((schema, batches)) => {
+                if let Ok(index) = schema.index_of(name) {
+                    let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
+                    return Ok(Some((rows, batches.iter().map(|b| b.column(index).clone()).collect())));
+                }
+            }
+            Err(e @ Error::NotFound { .. }) if k + 1 < candidates.len() => {
+                first_not_found.get_or_insert(e);
+            }
+            Err(e) => return Err(first_not_found.unwrap_or(e)),
+        }
+    }
+    Ok(None)
+}
+
+async fn check_tree(file: &RootFile, tree: &TreeRef, report: &mut FileReport) {
+    let mut columns: BTreeMap<&str, Vec<&BranchRef>> = BTreeMap::new();
+    let mut order = Vec::new();
+    for b in &tree.branches {
+        let Some(top) = b.chain.first() else { continue };
+        if !b.ok {
+            let why = b.error.clone().unwrap_or_default();
+            report.branches.push((tree.tree.clone(), b.branch.clone(), b.typename.clone(), Outcome::UprootCannot(why)));
+            continue;
+        }
+        if !columns.contains_key(top.as_str()) {
+            order.push(top.as_str());
+        }
+        columns.entry(top.as_str()).or_default().push(b);
+    }
+    for column in order {
+        let branches = &columns[column];
+        let result = read_column(file, &tree.tree, column).await;
+        for b in branches {
+            let outcome = match &result {
+                Err(e) => classify(e),
+                Ok(None) => Outcome::Failed(format!("read_tree returned no column '{column}'")),
+                Ok(Some((rows, arrays))) => check_branch(b, *rows, arrays),
+            };
+            report.branches.push((tree.tree.clone(), b.branch.clone(), b.typename.clone(), outcome));
+        }
+    }
+}
+
+fn check_branch(b: &BranchRef, rows: u64, arrays: &[ArrayRef]) -> Outcome {
+    let path = field_path(&b.chain);
+    let projected = match project_path(arrays, &path) {
+        Ok(p) => p,
+        Err(e) => return Outcome::Failed(format!("field {}: {e}", path.join("."))),
+    };
+    let (rows_seen, parts) = match canonical(&projected) {
+        Ok(x) => x,
+        Err(e) => return Outcome::Failed(format!("hadron's array: {e}")),
+    };
+    debug_assert!(arrays.is_empty() || rows_seen == rows);
+    match compare(b, rows, &parts) {
+        Ok(()) => Outcome::Match,
+        Err(e) => Outcome::Failed(e),
+    }
+}
+
+/// Compares every tree of one file against its reference.
+pub async fn check_file(path: &Path, name: &str, reference: Result<FileRef, String>) -> FileReport {
+    let mut report = FileReport { name: name.to_string(), ..FileReport::default() };
+    let reference = match reference {
+        Ok(r) => r,
+        Err(e) => {
+            report.reference_error = Some(e);
+            return report;
+        }
+    };
+    if let Some(e) = &reference.error {
+        report.reference_error = Some(format!("uproot cannot open the file: {e}"));
+        return report;
+    }
+    let readable = reference.trees.iter().any(|t| t.branches.iter().any(|b| b.ok));
+    let file = match RootFile::open_path(path).await {
+        Ok(f) => Some(f),
+        Err(e) => {
+            if readable {
+                let outcome = classify(&e);
+                for t in &reference.trees {
+                    for b in &t.branches {
+                        let o = if b.ok {
+                            outcome.clone()
+                        } else {
+                            Outcome::UprootCannot(b.error.clone().unwrap_or_default())
+                        };
+                        report.branches.push((t.tree.clone(), b.branch.clone(), b.typename.clone(), o));
+                    }
+                }
+            }
+            None
+        }
+    };
+    let Some(file) = file else { return report };
+    for tree in &reference.trees {
+        report.trees += 1;
+        if let Some(e) = &tree.error {
+            report.branches.push((tree.tree.clone(), String::new(), String::new(), Outcome::UprootCannot(e.clone())));
+            continue;
+        }
+        check_tree(&file, tree, &mut report).await;
+    }
+    report
+}
+
+/// Runs `work` over `files` on a few threads (the Python reference is the slow part on a first run).
+pub fn run_parallel<T: Send>(files: &[PathBuf], work: impl Fn(&Path) -> T + Sync) -> Vec<T> {
+    let jobs = std::env::var("HADRON_CONFORMANCE_JOBS")
+        .ok()
+        .and_then(|j| j.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map(usize::from).unwrap_or(2))
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, T)>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..jobs.min(files.len().max(1)) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(f) = files.get(i) else { break };
+                    let r = work(f);
+                    results.lock().expect("results lock").push((i, r));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().expect("results lock");
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
