@@ -12,6 +12,7 @@ pub mod dict;
 pub mod error;
 pub mod file;
 pub mod model;
+pub mod rntuple;
 pub mod tree;
 
 pub use error::{Error, Location, Result, ResultExt};
