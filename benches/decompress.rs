@@ -23,9 +23,13 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("decompress");
     g.throughput(Throughput::Bytes(data.len() as u64));
     g.sample_size(20);
-    for (alg, level) in [(Algorithm::Zlib, 1), (Algorithm::Zlib, 6), (Algorithm::Lz4, 4), (Algorithm::Zstd, 5), (Algorithm::Lzma, 1)] {
+    for (alg, level) in
+        [(Algorithm::Zlib, 1), (Algorithm::Zlib, 6), (Algorithm::Lz4, 4), (Algorithm::Zstd, 5), (Algorithm::Lzma, 1)]
+    {
         let packed = compress(&data, alg, level).expect("compress");
-        g.bench_function(format!("{}-{level}", alg.tag()), |b| b.iter(|| decompress(&packed, data.len()).expect("decompress")));
+        g.bench_function(format!("{}-{level}", alg.tag()), |b| {
+            b.iter(|| decompress(&packed, data.len()).expect("decompress"))
+        });
     }
     g.finish();
 }

@@ -59,7 +59,9 @@ fn temp_path(to: &Path) -> PathBuf {
 pub async fn run(args: ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
     match args.to.extension().and_then(|e| e.to_str()) {
         Some("parquet") => {}
-        other => bail!("--to {}: unsupported output format {:?} (use .parquet)", args.to.display(), other.unwrap_or("")),
+        other => {
+            bail!("--to {}: unsupported output format {:?} (use .parquet)", args.to.display(), other.unwrap_or(""))
+        }
     }
     let options = ReadOptions {
         branches: args.branches.clone(),
@@ -93,8 +95,10 @@ pub async fn run(args: ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     }
     let total: u64 = readers.iter().map(|(_, r)| r.entry_range().end - r.entry_range().start).sum();
     let bar = ProgressBar::new(total).with_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} entries ({per_sec}, eta {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} entries ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     if let Some(dir) = args.to.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

@@ -22,7 +22,13 @@ pub async fn run(args: LsArgs, out: &mut dyn Write) -> Result<()> {
     for path in &args.files {
         let file = RootFile::open_path(path).await?;
         let h = file.header();
-        writeln!(out, "{path}  (ROOT {}, {} bytes, compression {})", h.root_version(), file.source().len(), h.compress)?;
+        writeln!(
+            out,
+            "{path}  (ROOT {}, {} bytes, compression {})",
+            h.root_version(),
+            file.source().len(),
+            h.compress
+        )?;
         list_dir(&file, file.root_directory().clone(), out, args.all).await?;
     }
     Ok(())

@@ -109,7 +109,8 @@ pub fn decompress_into(data: &[u8], expected: usize, out: &mut Vec<u8>) -> Resul
             Some(Algorithm::Lzma) => unxz(body, usize_, out).map_err(|m| Error::corrupt(pos as u64, m))?,
             Some(Algorithm::OldRoot) => {
                 return Err(Error::Unsupported {
-                    at: crate::error::Location { offset: Some(pos as u64), in_payload: true, ..Default::default() },
+                    at: crate::error::Location { offset: Some(pos as u64), in_payload: true, ..Default::default() }
+                        .into(),
                     what: "compression algorithm 'CS' (ROOT's pre-2000 algorithm)".into(),
                 });
             }

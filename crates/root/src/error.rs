@@ -44,24 +44,24 @@ impl fmt::Display for Location {
 pub enum Error {
     /// The bytes do not follow the ROOT format (truncated, bad magic, bad checksum, ...).
     #[error("{at}: corrupt ROOT data: {msg}")]
-    Corrupt { at: Location, msg: String },
+    Corrupt { at: Box<Location>, msg: String },
     /// Valid ROOT data that this reader cannot decode (yet).
     #[error("{at}: not supported: {what}")]
-    Unsupported { at: Location, what: String },
+    Unsupported { at: Box<Location>, what: String },
     /// A named object (tree, branch, key) is not there.
     #[error("{at}: no {kind} named '{name}'{}", nearest_hint(.nearest))]
-    NotFound { at: Location, kind: &'static str, name: String, nearest: Vec<String> },
+    NotFound { at: Box<Location>, kind: &'static str, name: String, nearest: Vec<String> },
     /// Reading bytes failed.
     #[error("{at}: I/O error: {source}")]
     Io {
-        at: Location,
+        at: Box<Location>,
         #[source]
         source: std::io::Error,
     },
     /// An Arrow error while assembling output (a bug or a resource limit).
     #[error("{at}: Arrow error: {source}")]
     Arrow {
-        at: Location,
+        at: Box<Location>,
         #[source]
         source: arrow_schema::ArrowError,
     },
@@ -81,29 +81,24 @@ impl Error {
     /// Corrupt data at a payload offset.
     pub fn corrupt(offset: u64, msg: impl Into<String>) -> Self {
         Error::Corrupt {
-            at: Location { offset: Some(offset), in_payload: true, ..Default::default() },
+            at: Location { offset: Some(offset), in_payload: true, ..Default::default() }.into(),
             msg: msg.into(),
         }
     }
 
     /// Corrupt data at a file offset.
     pub fn corrupt_at_file(offset: u64, msg: impl Into<String>) -> Self {
-        Error::Corrupt { at: Location { offset: Some(offset), ..Default::default() }, msg: msg.into() }
+        Error::Corrupt { at: Location { offset: Some(offset), ..Default::default() }.into(), msg: msg.into() }
     }
 
     /// Valid but unsupported data.
     pub fn unsupported(what: impl Into<String>) -> Self {
-        Error::Unsupported { at: Location::default(), what: what.into() }
+        Error::Unsupported { at: Box::default(), what: what.into() }
     }
 
     /// A missing name, with the nearest candidates from `candidates`.
     pub fn not_found<'a>(kind: &'static str, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Self {
-        Error::NotFound {
-            at: Location::default(),
-            kind,
-            name: name.to_string(),
-            nearest: nearest_names(name, candidates),
-        }
+        Error::NotFound { at: Box::default(), kind, name: name.to_string(), nearest: nearest_names(name, candidates) }
     }
 
     /// The location, for every variant that has one.
@@ -159,7 +154,7 @@ impl Error {
 
 impl From<arrow_schema::ArrowError> for Error {
     fn from(source: arrow_schema::ArrowError) -> Self {
-        Error::Arrow { at: Location::default(), source }
+        Error::Arrow { at: Box::default(), source }
     }
 }
 

@@ -77,7 +77,12 @@ pub fn decode_plan(plan: &Plan, src: &dyn PieceSource, n: usize) -> Result<Array
     }
 }
 
-fn decode_clones(count: usize, members: &[(String, usize, Member)], src: &dyn PieceSource, n: usize) -> Result<ArrayRef> {
+fn decode_clones(
+    count: usize,
+    members: &[(String, usize, Member)],
+    src: &dyn PieceSource,
+    n: usize,
+) -> Result<ArrayRef> {
     let counts = decode_content(&Content::Fixed { prim: Prim::I32, dims: Vec::new() }, &src.pieces(count)?, n)?;
     let counts = counts
         .as_any()
@@ -118,7 +123,10 @@ fn decode_member(m: &Member, pieces: &[Piece], counts: &[i32], total: usize) -> 
                 v.extend_from_be(*prim, p.basket.entries_bytes(p.entries.clone()))?;
             }
             if v.len() != total * per {
-                return Err(Error::corrupt(0, format!("member holds {} values, the collection sizes say {}", v.len(), total * per)));
+                return Err(Error::corrupt(
+                    0,
+                    format!("member holds {} values, the collection sizes say {}", v.len(), total * per),
+                ));
             }
             wrap_fixed(v.finish(), inner)
         }
@@ -180,7 +188,10 @@ pub fn decode_content(content: &Content, pieces: &[Piece], n: usize) -> Result<A
                     for i in p.entries.clone() {
                         let len = p.basket.entry_range(i).len();
                         if len % group.max(1) != 0 {
-                            return Err(Error::corrupt(0, format!("entry of {len} bytes is not a whole number of {group}-byte items")));
+                            return Err(Error::corrupt(
+                                0,
+                                format!("entry of {len} bytes is not a whole number of {group}-byte items"),
+                            ));
                         }
                         total += len / group.max(1);
                         offsets.push(to_i32(total)?);
@@ -189,15 +200,28 @@ pub fn decode_content(content: &Content, pieces: &[Piece], n: usize) -> Result<A
                 } else {
                     for i in p.entries.clone() {
                         let bytes = p.entry_bytes(i);
-                        let body = if bytes.is_empty() { bytes } else { bytes.get(*header..).ok_or_else(|| header_error(bytes.len(), *header))? };
+                        let body = if bytes.is_empty() {
+                            bytes
+                        } else {
+                            bytes.get(*header..).ok_or_else(|| header_error(bytes.len(), *header))?
+                        };
                         if body.len() % group.max(1) != 0 {
-                            return Err(Error::corrupt(0, format!("entry body of {} bytes is not a whole number of {group}-byte items", body.len())));
+                            return Err(Error::corrupt(
+                                0,
+                                format!(
+                                    "entry body of {} bytes is not a whole number of {group}-byte items",
+                                    body.len()
+                                ),
+                            ));
                         }
                         let k = body.len() / group.max(1);
                         if *header == 10 {
                             let declared = i32::from_be_bytes([bytes[6], bytes[7], bytes[8], bytes[9]]);
                             if declared as usize != k {
-                                return Err(Error::corrupt(0, format!("vector says {declared} elements but holds {k}")));
+                                return Err(Error::corrupt(
+                                    0,
+                                    format!("vector says {declared} elements but holds {k}"),
+                                ));
                             }
                         }
                         total += k;
@@ -268,11 +292,15 @@ pub fn decode_content(content: &Content, pieces: &[Piece], n: usize) -> Result<A
         Content::LeafList { fields } => {
             let sizes: Vec<usize> = fields.iter().map(|(_, p, d)| product(d) * p.disk_size()).collect();
             let stride: usize = sizes.iter().sum();
-            let mut cols: Vec<Values> = fields.iter().map(|(_, p, d)| Values::with_capacity(*p, n * product(d))).collect();
+            let mut cols: Vec<Values> =
+                fields.iter().map(|(_, p, d)| Values::with_capacity(*p, n * product(d))).collect();
             for p in pieces {
                 let bytes = p.basket.entries_bytes(p.entries.clone());
                 if bytes.len() != p.entries.len() * stride {
-                    return Err(Error::corrupt(0, format!("leaf-list entries of {stride} bytes do not fill {} bytes", bytes.len())));
+                    return Err(Error::corrupt(
+                        0,
+                        format!("leaf-list entries of {stride} bytes do not fill {} bytes", bytes.len()),
+                    ));
                 }
                 for entry in bytes.chunks_exact(stride.max(1)) {
                     let mut at = 0;

@@ -38,7 +38,11 @@ impl Default for ReadOptions {
 }
 
 /// Reads a whole projection of a tree into memory (convenience for tests and small files).
-pub async fn read_tree(file: &RootFile, tree_path: &str, options: &ReadOptions) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+pub async fn read_tree(
+    file: &RootFile,
+    tree_path: &str,
+    options: &ReadOptions,
+) -> Result<(SchemaRef, Vec<RecordBatch>)> {
     let mut reader = TreeReader::open(file, tree_path, options).await?;
     let mut batches = Vec::new();
     while let Some(b) = reader.next_batch().await? {

@@ -81,9 +81,11 @@ impl BranchIndex {
 
     /// The top-level branch called `name`.
     pub fn top_level(&self, name: &str) -> Result<usize> {
-        self.top.iter().copied().find(|&i| self.branches[i].name == name).ok_or_else(|| {
-            Error::not_found("branch", name, self.top.iter().map(|&i| self.branches[i].name.as_str()))
-        })
+        self.top
+            .iter()
+            .copied()
+            .find(|&i| self.branches[i].name == name)
+            .ok_or_else(|| Error::not_found("branch", name, self.top.iter().map(|&i| self.branches[i].name.as_str())))
     }
 
     /// The branches a plan reads.
@@ -139,9 +141,9 @@ impl Plan {
     pub fn data_type(&self) -> DataType {
         match self {
             Plan::Branch { content, .. } => content.data_type(),
-            Plan::Struct { fields } => DataType::Struct(
-                fields.iter().map(|(n, p)| Field::new(n, p.data_type(), false)).collect::<Fields>(),
-            ),
+            Plan::Struct { fields } => {
+                DataType::Struct(fields.iter().map(|(n, p)| Field::new(n, p.data_type(), false)).collect::<Fields>())
+            }
             Plan::Clones { members, .. } => DataType::List(item(DataType::Struct(
                 members.iter().map(|(n, _, m)| Field::new(n, m.data_type(), false)).collect::<Fields>(),
             ))),
@@ -204,7 +206,10 @@ fn member_name(parent: &str, child: &str) -> String {
 
 fn plan_element(idx: &BranchIndex, i: usize) -> Result<Plan> {
     let b = &idx.branches[i];
-    let e = b.element.as_ref().ok_or_else(|| Error::Internal(format!("element branch '{}' without element info", b.name)))?;
+    let e = b
+        .element
+        .as_ref()
+        .ok_or_else(|| Error::Internal(format!("element branch '{}' without element info", b.name)))?;
     let kids = &idx.children[i];
     if kids.is_empty() {
         return Ok(Plan::Branch { branch: i, content: element_content(b)? });
@@ -214,7 +219,10 @@ fn plan_element(idx: &BranchIndex, i: usize) -> Result<Plan> {
         for &k in kids {
             let s = &idx.branches[k];
             if !idx.children[k].is_empty() {
-                return Err(Error::unsupported(format!("nested split member '{}' inside collection '{}'", s.name, b.name)));
+                return Err(Error::unsupported(format!(
+                    "nested split member '{}' inside collection '{}'",
+                    s.name, b.name
+                )));
             }
             members.push((member_name(&b.name, &s.name), k, member_content(s)?));
         }
@@ -235,7 +243,8 @@ fn streamer_prim(st: i32, el: Option<&StreamerElement>) -> Option<Prim> {
 fn element_dims(el: Option<&StreamerElement>) -> Vec<usize> {
     match el {
         Some(e) if e.array_length > 0 => {
-            let d: Vec<usize> = e.max_index.iter().take(e.array_dim.max(0) as usize).map(|&n| n.max(0) as usize).collect();
+            let d: Vec<usize> =
+                e.max_index.iter().take(e.array_dim.max(0) as usize).map(|&n| n.max(0) as usize).collect();
             if d.is_empty() { vec![e.array_length as usize] } else { d }
         }
         _ => Vec::new(),
@@ -278,7 +287,10 @@ fn content_of_type(name: &str) -> Option<Content> {
 }
 
 fn element_content(b: &Branch) -> Result<Content> {
-    let e = b.element.as_ref().ok_or_else(|| Error::Internal(format!("element branch '{}' without element info", b.name)))?;
+    let e = b
+        .element
+        .as_ref()
+        .ok_or_else(|| Error::Internal(format!("element branch '{}' without element info", b.name)))?;
     let el = e.streamer.as_ref();
     let st = e.streamer_type;
     let unsupported = || {
@@ -292,7 +304,9 @@ fn element_content(b: &Branch) -> Result<Content> {
     let content = match st {
         1..=19 => streamer_prim(st, el).map(|prim| Content::Fixed { prim, dims: Vec::new() }),
         21..=39 => streamer_prim(st - code::OFFSET_L, el).map(|prim| Content::Fixed { prim, dims: element_dims(el) }),
-        41..=59 => streamer_prim(st - code::OFFSET_P, el).map(|prim| Content::Jagged { prim, header: 1, inner: Vec::new() }),
+        41..=59 => {
+            streamer_prim(st - code::OFFSET_P, el).map(|prim| Content::Jagged { prim, header: 1, inner: Vec::new() })
+        }
         code::TSTRING => Some(Content::Str { header: 0 }),
         code::STL | code::STL_STRING => el.and_then(|x| content_of_type(&x.type_name)),
         -1 | 0 if e.id < 0 => content_of_type(&e.class_name),

@@ -106,7 +106,10 @@ impl TreeReader {
         for &b in &needed {
             let br = &index.branches[b];
             if br.entries < range.end {
-                return Err(ctx(Error::corrupt(0, format!("branch '{}' has {} entries, the tree {entries}", br.name, br.entries))));
+                return Err(ctx(Error::corrupt(
+                    0,
+                    format!("branch '{}' has {} entries, the tree {entries}", br.name, br.entries),
+                )));
             }
         }
         Ok(TreeReader {
@@ -197,7 +200,8 @@ impl TreeReader {
             .zip(raw.par_iter())
             .map(|((b, loc), bytes)| {
                 let t = Instant::now();
-                let d = decode_basket(bytes, loc).in_object_with(|| format!("{}/basket@{}", index.branches[*b].name, loc.seek))?;
+                let d = decode_basket(bytes, loc)
+                    .in_object_with(|| format!("{}/basket@{}", index.branches[*b].name, loc.seek))?;
                 metrics.decompress_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
                 metrics.baskets.fetch_add(1, Ordering::Relaxed);
                 metrics.compressed_bytes.fetch_add(loc.bytes as u64, Ordering::Relaxed);

@@ -86,8 +86,11 @@ impl Values {
     /// Appends the values in `bytes` (a whole number of on-disk values of `prim`).
     pub fn extend_from_be(&mut self, prim: Prim, bytes: &[u8]) -> Result<()> {
         let size = prim.disk_size();
-        if bytes.len() % size != 0 {
-            return Err(Error::corrupt(0, format!("{} bytes is not a whole number of {size}-byte values", bytes.len())));
+        if !bytes.len().is_multiple_of(size) {
+            return Err(Error::corrupt(
+                0,
+                format!("{} bytes is not a whole number of {size}-byte values", bytes.len()),
+            ));
         }
         match (self, prim.packing()) {
             (Values::Bool(v), _) => v.extend(bytes.iter().map(|&b| b != 0)),
@@ -175,7 +178,8 @@ impl Strings {
             Ok(_) => self.bytes.extend_from_slice(s),
             Err(_) => self.bytes.extend_from_slice(String::from_utf8_lossy(s).as_bytes()),
         }
-        let end = i32::try_from(self.bytes.len()).map_err(|_| Error::unsupported("more than 2 GiB of strings in one batch"))?;
+        let end = i32::try_from(self.bytes.len())
+            .map_err(|_| Error::unsupported("more than 2 GiB of strings in one batch"))?;
         self.offsets.push(end);
         Ok(())
     }

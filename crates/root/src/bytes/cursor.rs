@@ -175,6 +175,9 @@ impl<'a> Cursor<'a> {
     /// Reads the optional byte count and the version of an object (`TBufferFile::ReadVersion`).
     pub fn object_header(&mut self) -> Result<ObjectHeader> {
         let start = self.pos;
+        if self.remaining() < 4 {
+            return Ok(ObjectHeader { start, byte_count: None, version: self.i16()? });
+        }
         let first = self.u32()?;
         let (byte_count, version) = if first & BYTE_COUNT_MASK != 0 {
             let count = first & !BYTE_COUNT_MASK;

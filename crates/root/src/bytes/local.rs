@@ -26,7 +26,7 @@ impl LocalFile {
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
         let name = path.display().to_string();
-        let io = |source| Error::Io { at: Location { file: Some(name.clone()), ..Default::default() }, source };
+        let io = |source| Error::Io { at: Location { file: Some(name.clone()), ..Default::default() }.into(), source };
         let file = File::open(&path).map_err(io)?;
         let len = file.metadata().map_err(io)?.len();
         Ok(LocalFile { path, name, file, len, stats: IoStats::default() })
@@ -46,7 +46,7 @@ impl LocalFile {
             let start = r.start.min(end);
             let mut buf = vec![0u8; (end - start) as usize];
             self.file.read_exact_at(&mut buf, start).map_err(|source| Error::Io {
-                at: Location { file: Some(self.name.clone()), offset: Some(start), ..Default::default() },
+                at: Location { file: Some(self.name.clone()), offset: Some(start), ..Default::default() }.into(),
                 source,
             })?;
             total += buf.len() as u64;

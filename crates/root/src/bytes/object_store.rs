@@ -42,7 +42,7 @@ fn io_error(name: &str, offset: Option<u64>, e: object_store::Error) -> Error {
         _ => std::io::ErrorKind::Other,
     };
     Error::Io {
-        at: Location { file: Some(name.to_string()), offset, ..Default::default() },
+        at: Location { file: Some(name.to_string()), offset, ..Default::default() }.into(),
         source: std::io::Error::new(kind, e),
     }
 }

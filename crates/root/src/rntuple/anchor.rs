@@ -78,7 +78,7 @@ impl Anchor {
         }
         if epoch != 1 {
             return Err(Error::Unsupported {
-                at: crate::error::Location { offset: Some(at + start as u64), ..Default::default() },
+                at: crate::error::Location { offset: Some(at + start as u64), ..Default::default() }.into(),
                 what: format!("RNTuple format {epoch}.{major}.{minor}.{patch} (only epoch 1, i.e. 1.x.y.z, is read)"),
             });
         }

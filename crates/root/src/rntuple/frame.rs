@@ -114,7 +114,8 @@ impl<'a> LeReader<'a> {
             let f = self.i64()?;
             if f & 0x7fff_ffff_ffff_ffff != 0 {
                 return Err(Error::Unsupported {
-                    at: crate::error::Location { offset: Some(at as u64), in_payload: true, ..Default::default() },
+                    at: crate::error::Location { offset: Some(at as u64), in_payload: true, ..Default::default() }
+                        .into(),
                     what: format!("RNTuple feature flags {f:#x} (this reader knows none)"),
                 });
             }
@@ -208,7 +209,7 @@ impl<'a> LeReader<'a> {
                 Ok(Locator { size, offset })
             }
             other => Err(Error::Unsupported {
-                at: crate::error::Location { offset: Some(at as u64), in_payload: true, ..Default::default() },
+                at: crate::error::Location { offset: Some(at as u64), in_payload: true, ..Default::default() }.into(),
                 what: format!("RNTuple locator type {other:#x} (only in-file and large locators are read)"),
             }),
         }

@@ -201,7 +201,7 @@ async fn find_anchor_key(file: &RootFile, name: &str) -> Result<Key> {
 async fn read_envelope(source: &SharedSource, seek: u64, nbytes: u64, len: u64, anchor: &Anchor) -> Result<Vec<u8>> {
     if anchor.max_key_size > 0 && nbytes > anchor.max_key_size {
         return Err(Error::Unsupported {
-            at: crate::error::Location { offset: Some(seek), ..Default::default() },
+            at: crate::error::Location { offset: Some(seek), ..Default::default() }.into(),
             what: format!("envelope of {nbytes} bytes split over several keys (max key size {})", anchor.max_key_size),
         });
     }

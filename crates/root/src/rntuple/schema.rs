@@ -396,7 +396,7 @@ pub fn parse_page_list(data: &[u8], at: u64) -> Result<PageList> {
         let flags = (word >> 56) as u8;
         if flags & 0x01 != 0 {
             return Err(Error::Unsupported {
-                at: Location { offset: Some(r.pos() as u64), in_payload: true, ..Default::default() },
+                at: Location { offset: Some(r.pos() as u64), in_payload: true, ..Default::default() }.into(),
                 what: "sharded clusters".into(),
             });
         }

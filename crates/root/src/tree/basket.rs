@@ -66,14 +66,17 @@ impl BasketData {
         match &self.offsets {
             Some(o) => {
                 if o.len() != n + 1 {
-                    return Err(Error::corrupt_at_file(at, format!("basket has {} entry offsets for {n} entries", o.len())));
+                    return Err(Error::corrupt_at_file(
+                        at,
+                        format!("basket has {} entry offsets for {n} entries", o.len()),
+                    ));
                 }
                 if o.windows(2).any(|w| w[0] > w[1]) || o.last().copied().unwrap_or(0) as usize > self.data.len() {
                     return Err(Error::corrupt_at_file(at, "basket entry offsets are not increasing within the data"));
                 }
             }
             None => {
-                if n > 0 && self.data.len() % n != 0 {
+                if n > 0 && !self.data.len().is_multiple_of(n) {
                     return Err(Error::corrupt_at_file(
                         at,
                         format!("basket of {} bytes cannot hold {n} fixed-size entries", self.data.len()),
@@ -87,7 +90,12 @@ impl BasketData {
 
 impl From<&EmbeddedBasket> for BasketData {
     fn from(e: &EmbeddedBasket) -> Self {
-        BasketData { first_entry: e.first_entry, end_entry: e.end_entry, data: e.data.clone(), offsets: e.offsets.clone() }
+        BasketData {
+            first_entry: e.first_entry,
+            end_entry: e.end_entry,
+            data: e.data.clone(),
+            offsets: e.offsets.clone(),
+        }
     }
 }
 
@@ -118,9 +126,13 @@ pub fn decode_basket(raw: &[u8], loc: &BasketLocator) -> Result<BasketData> {
     let body = raw.get(key_len..key.nbytes as usize).ok_or_else(|| {
         Error::corrupt_at_file(loc.seek, format!("basket key says {} bytes, only {} read", key.nbytes, raw.len()))
     })?;
-    let payload = compress::decompress(body, key.obj_len as usize).map_err(|e| relocate(e, loc.seek + key_len as u64))?;
+    let payload =
+        compress::decompress(body, key.obj_len as usize).map_err(|e| relocate(e, loc.seek + key_len as u64))?;
     let border = (last as usize).checked_sub(key_len).filter(|&b| b <= payload.len()).ok_or_else(|| {
-        Error::corrupt_at_file(loc.seek, format!("fLast {last} is outside the basket (fKeylen {key_len}, {} bytes)", payload.len()))
+        Error::corrupt_at_file(
+            loc.seek,
+            format!("fLast {last} is outside the basket (fKeylen {key_len}, {} bytes)", payload.len()),
+        )
     })?;
     let offsets = if border < payload.len() {
         if io_bits & GENERATE_OFFSET_MAP != 0 {
@@ -129,7 +141,10 @@ pub fn decode_basket(raw: &[u8], loc: &BasketLocator) -> Result<BasketData> {
         let mut t = Cursor::new(&payload[border..]).with_origin(border as u64);
         let n = t.i32()?;
         if n < 0 || (n as usize) < n_entries {
-            return Err(Error::corrupt_at_file(loc.seek, format!("entry-offset table has {n} values for {n_entries} entries")));
+            return Err(Error::corrupt_at_file(
+                loc.seek,
+                format!("entry-offset table has {n} values for {n_entries} entries"),
+            ));
         }
         let mut o = Vec::with_capacity(n_entries + 1);
         for _ in 0..n_entries {
@@ -143,7 +158,8 @@ pub fn decode_basket(raw: &[u8], loc: &BasketLocator) -> Result<BasketData> {
     };
     let mut payload = payload;
     payload.truncate(border);
-    BasketData { first_entry: loc.first_entry, end_entry: loc.end_entry, data: Bytes::from(payload), offsets }.validate(loc.seek)
+    BasketData { first_entry: loc.first_entry, end_entry: loc.end_entry, data: Bytes::from(payload), offsets }
+        .validate(loc.seek)
 }
 
 fn relocate(e: Error, base: u64) -> Error {
