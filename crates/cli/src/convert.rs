@@ -1,4 +1,4 @@
-//! `hadron convert`: TTrees of ROOT files → one Parquet file, written atomically.
+//! `hadron convert`: TTrees or RNTuples of ROOT files → one Parquet file, written atomically.
 
 use std::fs::File;
 use std::io::Write;
@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use arrow_schema::SchemaRef;
 use clap::Args;
-use hadron_root::RootFile;
-use hadron_root::arrow::{ReadOptions, TreeReader};
+use hadron_root::arrow::ReadOptions;
+use hadron_root::{RootFile, TableReader};
 use indicatif::{ProgressBar, ProgressStyle};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
@@ -21,7 +21,7 @@ pub struct ConvertArgs {
     /// Input ROOT files (read in order, concatenated).
     #[arg(required = true)]
     inputs: Vec<String>,
-    /// Tree path inside each file (e.g. `Events` or `dir/tree;2`).
+    /// TTree or RNTuple path inside each file (e.g. `Events` or `dir/tree;2`).
     #[arg(long)]
     tree: String,
     /// Output file (`.parquet`).
@@ -78,7 +78,7 @@ pub async fn run(args: ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     let mut readers = Vec::with_capacity(args.inputs.len());
     for input in &args.inputs {
         let file = RootFile::open_path(input).await.with_context(|| format!("opening {input}"))?;
-        let reader = TreeReader::open(&file, &args.tree, &options).await?;
+        let reader = TableReader::open(&file, &args.tree, &options).await?;
         for (name, why) in reader.skipped() {
             writeln!(err, "hadron: skipping branch '{name}': {why}")?;
         }
@@ -121,7 +121,7 @@ pub async fn run(args: ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) ->
 async fn write_parquet(
     tmp: &Path,
     schema: SchemaRef,
-    readers: &mut [(String, TreeReader)],
+    readers: &mut [(String, TableReader)],
     compression: Compression,
     bar: &ProgressBar,
 ) -> Result<u64> {

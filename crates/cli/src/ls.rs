@@ -42,8 +42,10 @@ async fn list_dir(file: &RootFile, dir: Directory, out: &mut dyn Write, all: boo
             writeln!(out, "  {path:<40} {:<20} {}", key.class_name, key.title)?;
             if key.is_directory() {
                 stack.push(file.subdirectory(&dir, key).await?);
-            } else if matches!(key.class_name.as_str(), "TTree" | "TNtuple" | "TNtupleD") {
+            } else if hadron_root::tree::is_tree_class(&key.class_name) {
                 list_tree(file, &path, out, all).await?;
+            } else if hadron_root::rntuple::ANCHOR_CLASSES.contains(&key.class_name.as_str()) {
+                list_rntuple(file, &path, out).await?;
             }
         }
     }
@@ -67,6 +69,20 @@ async fn list_tree(file: &RootFile, path: &str, out: &mut dyn Write, all: bool) 
             String::from("(member)")
         };
         writeln!(out, "    {:<38} {:<12} {ty}", b.name, b.entries)?;
+    }
+    Ok(())
+}
+
+async fn list_rntuple(file: &RootFile, path: &str, out: &mut dyn Write) -> Result<()> {
+    let nt = hadron_root::rntuple::RNTuple::open(file, path).await?;
+    let names: Vec<String> = nt.field_names().iter().map(|s| s.to_string()).collect();
+    writeln!(out, "    {} entries, {} fields, {} clusters", nt.entries, names.len(), nt.clusters.len())?;
+    for name in names {
+        let ty = match nt.arrow_type(&name) {
+            Ok(t) => t.to_string(),
+            Err(e) => format!("(not readable: {e})"),
+        };
+        writeln!(out, "    {name:<38} {:<12} {ty}", nt.entries)?;
     }
     Ok(())
 }

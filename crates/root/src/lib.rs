@@ -13,7 +13,9 @@ pub mod error;
 pub mod file;
 pub mod model;
 pub mod rntuple;
+pub mod table;
 pub mod tree;
 
 pub use error::{Error, Location, Result, ResultExt};
 pub use file::{Directory, Key, RootFile};
+pub use table::TableReader;
