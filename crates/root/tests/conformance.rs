@@ -2,7 +2,8 @@
 //! read by `hadron_root::arrow::read_tree`, must equal uproot's reading of it (canonical form in
 //! `common/canonical.rs`), or be reported `Error::Unsupported`.
 //!
-//! Environment: `HADRON_PYTHON` (peers interpreter, see `scripts/python-env`),
+//! Environment: `HADRON_PYTHON` (peers interpreter, see `scripts/python-env`), `HADRON_SHARED`
+//! (the shared folder, default `../shared` beside the repository),
 //! `HADRON_CONFORMANCE_MIN` (minimum matched/total ratio, default 0), `HADRON_CONFORMANCE_JOBS`
 //! (parallel files), `HADRON_CONFORMANCE_FILTER` (only files whose name contains it),
 //! `CI=true` (a missing peer or corpus fails instead of skipping).
