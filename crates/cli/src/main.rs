@@ -1,3 +1,7 @@
 //! The `hadron` binary: a thin clap front over the Hadron libraries.
 
-fn main() {}
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let code = hadron_cli::run(&args, &mut std::io::stdout(), &mut std::io::stderr());
+    std::process::exit(code);
+}

@@ -11,6 +11,7 @@ pub mod compress;
 pub mod dict;
 pub mod error;
 pub mod file;
+pub mod model;
 pub mod tree;
 
 pub use error::{Error, Location, Result, ResultExt};

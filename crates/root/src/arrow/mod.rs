@@ -3,11 +3,19 @@
 //! Mapping (DESIGN.md): leaf → primitive; counter-jagged or `std::vector` → `List`; split class or
 //! `TClonesArray` → `List<Struct>` named after the parent branch; leaf-list → `Struct`; strings → `Utf8`.
 
+mod decode;
+mod plan;
+mod reader;
+pub mod types;
+mod values;
+
 use std::ops::Range;
-use std::sync::Arc;
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
+
+pub use plan::{BranchIndex, Content, Member, Plan, plan_column};
+pub use reader::{ReadMetrics, TreeReader};
 
 use crate::error::Result;
 use crate::file::RootFile;
@@ -31,6 +39,10 @@ impl Default for ReadOptions {
 
 /// Reads a whole projection of a tree into memory (convenience for tests and small files).
 pub async fn read_tree(file: &RootFile, tree_path: &str, options: &ReadOptions) -> Result<(SchemaRef, Vec<RecordBatch>)> {
-    let _ = (file, tree_path, options, Arc::new(()));
-    Err(crate::Error::Internal("the arrow layer is being written".into()))
+    let mut reader = TreeReader::open(file, tree_path, options).await?;
+    let mut batches = Vec::new();
+    while let Some(b) = reader.next_batch().await? {
+        batches.push(b);
+    }
+    Ok((reader.schema(), batches))
 }

@@ -4,8 +4,9 @@
 //! (`model`, `tree`, `arrow`), which look classes and members up by name.
 
 mod read;
+pub mod tags;
 
-pub use read::parse_streamer_list;
+pub use read::{parse_float_range, parse_streamer_list};
 
 use std::collections::HashMap;
 

@@ -15,6 +15,7 @@ use bytes::Bytes;
 
 use crate::bytes::{ByteSource, Cursor, LocalFile, SharedSource, read_range};
 use crate::compress;
+use crate::dict::{StreamerDb, parse_streamer_list};
 use crate::error::{Error, Result, ResultExt};
 
 /// An open ROOT file: header and root directory read, everything else on demand.
@@ -23,6 +24,8 @@ pub struct RootFile {
     source: SharedSource,
     header: FileHeader,
     root: Arc<Directory>,
+    /// The file's TStreamerInfo records, read on first use and shared by clones.
+    streamers: Arc<tokio::sync::OnceCell<Arc<StreamerDb>>>,
 }
 
 impl RootFile {
@@ -53,7 +56,7 @@ impl RootFile {
         let record = DirectoryRecord::parse(&mut Cursor::new(&dir_bytes).with_origin(dir_at))?;
         let keys = read_keys(source.as_ref(), &record, len).await.in_object("<root directory keys>")?;
         let root = Arc::new(Directory { path: String::new(), record, keys });
-        Ok(RootFile { source, header, root })
+        Ok(RootFile { source, header, root, streamers: Arc::default() })
     }
 
     /// The file name or URL.
@@ -131,6 +134,25 @@ impl RootFile {
         let body = raw.get(key.key_len as usize..).unwrap_or_default();
         let payload = decompress_payload(body, &key).in_object("StreamerInfo").in_file(self.name())?;
         Ok((key, payload))
+    }
+
+    /// The file's class layouts (the TStreamerInfo list), read once and cached.
+    ///
+    /// A file without a StreamerInfo record (`fSeekInfo` = 0) gives an empty database.
+    pub async fn streamers(&self) -> Result<Arc<StreamerDb>> {
+        let db = self
+            .streamers
+            .get_or_try_init(|| async {
+                if self.header.seek_info == 0 || self.header.nbytes_info == 0 {
+                    return Ok(Arc::new(StreamerDb::default()));
+                }
+                let (key, payload) = self.streamer_info_payload().await?;
+                let infos =
+                    parse_streamer_list(&payload, key.key_len).in_object("StreamerInfo").in_file(self.name())?;
+                Ok::<_, Error>(Arc::new(StreamerDb::new(infos)))
+            })
+            .await?;
+        Ok(db.clone())
     }
 }
 

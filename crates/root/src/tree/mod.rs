@@ -4,8 +4,10 @@
 //! key using the bootstrap streamers; `basket` turns basket bytes into per-entry data.
 
 pub mod basket;
+mod build;
 mod meta;
 mod read;
 
+pub use build::title_dims;
 pub use meta::{BasketLocator, Branch, BranchElementInfo, BranchKind, EmbeddedBasket, Leaf, LeafKind, Tree};
-pub use read::read_tree;
+pub use read::{TREE_CLASSES, decode_tree, is_tree_class, read_tree};

@@ -1,0 +1,66 @@
+//! `hadron ls`: keys, trees and branches of ROOT files with their Arrow types.
+
+use std::io::Write;
+
+use anyhow::Result;
+use clap::Args;
+use hadron_root::arrow::{BranchIndex, plan_column};
+use hadron_root::{Directory, RootFile};
+
+/// Arguments of `hadron ls`.
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    /// ROOT files to list.
+    #[arg(required = true)]
+    files: Vec<String>,
+    /// Show every branch, including sub-branches of split objects.
+    #[arg(long)]
+    all: bool,
+}
+
+pub async fn run(args: LsArgs, out: &mut dyn Write) -> Result<()> {
+    for path in &args.files {
+        let file = RootFile::open_path(path).await?;
+        let h = file.header();
+        writeln!(out, "{path}  (ROOT {}, {} bytes, compression {})", h.root_version(), file.source().len(), h.compress)?;
+        list_dir(&file, file.root_directory().clone(), out, args.all).await?;
+    }
+    Ok(())
+}
+
+async fn list_dir(file: &RootFile, dir: Directory, out: &mut dyn Write, all: bool) -> Result<()> {
+    let mut stack = vec![dir];
+    while let Some(dir) = stack.pop() {
+        for key in &dir.keys {
+            let path = if dir.path.is_empty() { key.path_name() } else { format!("{}/{}", dir.path, key.path_name()) };
+            writeln!(out, "  {path:<40} {:<20} {}", key.class_name, key.title)?;
+            if key.is_directory() {
+                stack.push(file.subdirectory(&dir, key).await?);
+            } else if matches!(key.class_name.as_str(), "TTree" | "TNtuple" | "TNtupleD") {
+                list_tree(file, &path, out, all).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn list_tree(file: &RootFile, path: &str, out: &mut dyn Write, all: bool) -> Result<()> {
+    let key = file.key(path).await?;
+    let tree = hadron_root::tree::read_tree(file, &key).await?;
+    writeln!(out, "    {} entries, {} branches", tree.entries, tree.branches.len())?;
+    let index = BranchIndex::new(&tree);
+    let branches: Vec<usize> = if all { (0..index.branches.len()).collect() } else { index.top.clone() };
+    for i in branches {
+        let b = &index.branches[i];
+        let ty = if index.top.contains(&i) {
+            match plan_column(&index, i) {
+                Ok(plan) => plan.data_type().to_string(),
+                Err(e) => format!("(not readable: {e})"),
+            }
+        } else {
+            String::from("(member)")
+        };
+        writeln!(out, "    {:<38} {:<12} {ty}", b.name, b.entries)?;
+    }
+    Ok(())
+}
