@@ -170,7 +170,7 @@ fn projection_through_list_of_struct() {
 fn branch_names_map_to_fields() {
     assert_eq!(field_name("Electron", "Electron.PT"), "PT");
     assert_eq!(field_name("Summary.", "Summary.seedStateAtStart"), "seedStateAtStart");
-    assert_eq!(field_name("event", "d32arr[3]"), "d32arr");
+    assert_eq!(field_name("event", "d32arr[3]"), "d32arr[3]");
     assert_eq!(field_name("event", "vvf"), "vvf");
     assert_eq!(field_name("x", "xy"), "xy");
     assert_eq!(field_name("evt.a", "evt.a.b"), "b");
