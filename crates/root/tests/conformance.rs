@@ -2,7 +2,8 @@
 //! read by `hadron_root::arrow::read_tree`, must equal uproot's reading of it (canonical form in
 //! `common/canonical.rs`), or be reported `Error::Unsupported`.
 //!
-//! Environment: `HADRON_PYTHON` (peers interpreter, see `scripts/python-env`),
+//! Environment: `HADRON_PYTHON` (peers interpreter, see `scripts/python-env`), `HADRON_SHARED`
+//! (the shared folder, default `../shared` beside the repository),
 //! `HADRON_CONFORMANCE_MIN` (minimum matched/total ratio, default 0), `HADRON_CONFORMANCE_JOBS`
 //! (parallel files), `HADRON_CONFORMANCE_FILTER` (only files whose name contains it),
 //! `CI=true` (a missing peer or corpus fails instead of skipping).
@@ -169,7 +170,7 @@ fn projection_through_list_of_struct() {
 fn branch_names_map_to_fields() {
     assert_eq!(field_name("Electron", "Electron.PT"), "PT");
     assert_eq!(field_name("Summary.", "Summary.seedStateAtStart"), "seedStateAtStart");
-    assert_eq!(field_name("event", "d32arr[3]"), "d32arr");
+    assert_eq!(field_name("event", "d32arr[3]"), "d32arr[3]");
     assert_eq!(field_name("event", "vvf"), "vvf");
     assert_eq!(field_name("x", "xy"), "xy");
     assert_eq!(field_name("evt.a", "evt.a.b"), "b");

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use arrow_array::ArrayRef;
+use arrow_array::{ArrayRef, new_empty_array};
 use hadron_root::arrow::{ReadOptions, read_tree};
 use hadron_root::{Error, RootFile};
 
@@ -24,6 +24,8 @@ use super::reference::{BranchRef, FileRef, TreeRef};
 pub enum Outcome {
     /// hadron's values equal uproot's.
     Match,
+    /// hadron's values differ from uproot's but equal ROOT's own (the message is uproot's difference).
+    MatchRoot(String),
     /// hadron says `Error::Unsupported` (allowed; the message names what).
     Unsupported(String),
     /// A mismatch or another error.
@@ -43,6 +45,8 @@ pub struct FileReport {
     pub branches: Vec<(String, String, String, Outcome)>,
     /// The reference could not be computed, or uproot could not open the file.
     pub reference_error: Option<String>,
+    /// Wall time of the whole check (reference included).
+    pub seconds: f64,
 }
 
 impl FileReport {
@@ -51,7 +55,7 @@ impl FileReport {
         let mut c = (0, 0, 0, 0);
         for (_, _, _, o) in &self.branches {
             match o {
-                Outcome::Match => c.0 += 1,
+                Outcome::Match | Outcome::MatchRoot(_) => c.0 += 1,
                 Outcome::Unsupported(_) => c.1 += 1,
                 Outcome::Failed(_) => c.2 += 1,
                 Outcome::UprootCannot(_) => c.3 += 1,
@@ -75,20 +79,25 @@ pub fn field_path(chain: &[String]) -> Vec<String> {
     chain.windows(2).map(|w| field_name(&w[0], &w[1])).collect()
 }
 
-/// A sub-branch's field name: its name minus `parent.` (or `parent` when it ends in a dot) and
-/// minus trailing `[N]` dimensions.
+/// A sub-branch's field name: its name minus `parent.` (or minus `parent` when that ends in a
+/// dot). Array dimensions (`d32arr[3]`) stay; `project_path` also tries the name without them.
 pub fn field_name(parent: &str, child: &str) -> String {
-    let mut name = child;
     if let Some(rest) = child.strip_prefix(parent) {
         if parent.ends_with('.') && !rest.is_empty() {
-            name = rest;
-        } else if let Some(rest) = rest.strip_prefix('.').filter(|r| !r.is_empty()) {
-            name = rest;
+            return rest.to_string();
+        }
+        if let Some(rest) = rest.strip_prefix('.').filter(|r| !r.is_empty()) {
+            return rest.to_string();
         }
     }
+    child.to_string()
+}
+
+/// `name` without trailing `[N]` dimensions, if it has any.
+fn without_dims(name: &str) -> Option<&str> {
     match name.find('[') {
-        Some(i) if i > 0 && name.ends_with(']') => name[..i].to_string(),
-        _ => name.to_string(),
+        Some(i) if i > 0 && name.ends_with(']') => Some(&name[..i]),
+        _ => None,
     }
 }
 
@@ -100,6 +109,9 @@ fn project_path(arrays: &[ArrayRef], path: &[String]) -> Result<Vec<ArrayRef>, S
         let mut next = Vec::with_capacity(out.len());
         for a in &out {
             let projected = project(a, name).or_else(|first| {
+                if let Some(Ok(p)) = without_dims(name).map(|bare| project(a, bare)) {
+                    return Ok(p);
+                }
                 if !name.contains('.') {
                     return Err(first);
                 }
@@ -114,61 +126,86 @@ fn project_path(arrays: &[ArrayRef], path: &[String]) -> Result<Vec<ArrayRef>, S
 
 /// Compares hadron's canonical parts with uproot's.
 pub fn compare(reference: &BranchRef, rows: u64, ours: &[Part]) -> Result<(), String> {
+    compare_detail(reference, rows, ours).map_err(|m| m.message)
+}
+
+/// Why two canonical forms differ.
+#[derive(Debug)]
+pub struct Mismatch {
+    /// Only the values differ (same kind, same list structure): ROOT may arbitrate.
+    pub values_only: bool,
+    /// What differs.
+    pub message: String,
+}
+
+fn other(message: String) -> Mismatch {
+    Mismatch { values_only: false, message }
+}
+
+/// Compares hadron's canonical parts with a reference, saying whether only values differ.
+pub fn compare_detail(reference: &BranchRef, rows: u64, ours: &[Part]) -> Result<(), Mismatch> {
     if let Some(entries) = reference.entries
         && entries != rows
     {
-        return Err(format!("entries: uproot {entries}, hadron {rows}"));
+        return Err(other(format!("entries: uproot {entries}, hadron {rows}")));
     }
     let theirs = &reference.parts;
     if theirs.len() != ours.len() {
         let names = |p: &[Part]| p.iter().map(|x| x.field.join(".")).collect::<Vec<_>>().join(", ");
-        return Err(format!(
+        return Err(other(format!(
             "uproot has {} leaf fields [{}], hadron {} [{}]",
             theirs.len(),
             names(theirs),
             ours.len(),
             names(ours)
-        ));
+        )));
     }
     let by_name = theirs.iter().all(|t| ours.iter().any(|o| o.field == t.field));
     for (i, t) in theirs.iter().enumerate() {
         let o = if by_name { ours.iter().find(|o| o.field == t.field).unwrap_or(&ours[i]) } else { &ours[i] };
-        compare_part(t, o).map_err(
-            |e| {
-                if t.field.is_empty() { e } else { format!("field {}: {e}", t.field.join(".")) }
-            },
-        )?;
+        compare_part(t, o).map_err(|mut m| {
+            if !t.field.is_empty() {
+                m.message = format!("field {}: {}", t.field.join("."), m.message);
+            }
+            m
+        })?;
     }
     Ok(())
 }
 
-fn compare_part(t: &Part, o: &Part) -> Result<(), String> {
+fn compare_part(t: &Part, o: &Part) -> Result<(), Mismatch> {
     if t.kind != o.kind {
-        return Err(format!("kind: uproot {} ({}), hadron {} ({})", t.kind.name(), t.dtype, o.kind.name(), o.dtype));
+        return Err(other(format!(
+            "kind: uproot {} ({}), hadron {} ({})",
+            t.kind.name(),
+            t.dtype,
+            o.kind.name(),
+            o.dtype
+        )));
     }
     if t.levels.len() != o.levels.len() {
-        return Err(format!(
+        return Err(other(format!(
             "nesting: uproot {} list levels ({}), hadron {} ({})",
             t.levels.len(),
             t.dtype,
             o.levels.len(),
             o.dtype
-        ));
+        )));
     }
     for (depth, (tl, ol)) in t.levels.iter().zip(&o.levels).enumerate() {
         if tl != ol {
-            return Err(format!(
+            return Err(other(format!(
                 "list level {depth}: uproot {} lists / {} items, hadron {} lists / {} items{}",
                 tl.n,
                 tl.total,
                 ol.n,
                 ol.total,
                 if tl.n == ol.n && tl.total == ol.total { " (same totals, different lengths)" } else { "" }
-            ));
+            )));
         }
     }
     if t.n_values != o.n_values || t.values_sha256 != o.values_sha256 {
-        return Err(format!(
+        let message = format!(
             "values ({}, {} values; uproot {} → hadron {}): uproot head [{}], hadron head [{}] (n={})",
             t.kind.name(),
             t.n_values,
@@ -177,7 +214,8 @@ fn compare_part(t: &Part, o: &Part) -> Result<(), String> {
             t.head.join(", "),
             o.head.join(", "),
             o.n_values
-        ));
+        );
+        return Err(Mismatch { values_only: true, message });
     }
     Ok(())
 }
@@ -202,7 +240,12 @@ async fn read_column(file: &RootFile, tree: &str, column: &str) -> Result<Option
             Ok((schema, batches)) => {
                 if let Ok(index) = schema.index_of(name) {
                     let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
-                    return Ok(Some((rows, batches.iter().map(|b| b.column(index).clone()).collect())));
+                    let mut arrays: Vec<ArrayRef> = batches.iter().map(|b| b.column(index).clone()).collect();
+                    if arrays.is_empty() {
+                        // No batch (an empty tree): the column's type still has a canonical form.
+                        arrays.push(new_empty_array(schema.field(index).data_type()));
+                    }
+                    return Ok(Some((rows, arrays)));
                 }
             }
             Err(e @ Error::NotFound { .. }) if k + 1 < candidates.len() => {
@@ -214,7 +257,7 @@ async fn read_column(file: &RootFile, tree: &str, column: &str) -> Result<Option
     Ok(None)
 }
 
-async fn check_tree(file: &RootFile, tree: &TreeRef, report: &mut FileReport) {
+async fn check_tree(file: &RootFile, path: &Path, tree: &TreeRef, python: Option<&Path>, report: &mut FileReport) {
     let mut columns: BTreeMap<&str, Vec<&BranchRef>> = BTreeMap::new();
     let mut order = Vec::new();
     for b in &tree.branches {
@@ -236,14 +279,21 @@ async fn check_tree(file: &RootFile, tree: &TreeRef, report: &mut FileReport) {
             let outcome = match &result {
                 Err(e) => classify(e),
                 Ok(None) => Outcome::Failed(format!("read_tree returned no column '{column}'")),
-                Ok(Some((rows, arrays))) => check_branch(b, *rows, arrays),
+                Ok(Some((rows, arrays))) => check_branch(b, *rows, arrays, |parts| {
+                    python.and_then(|py| root_agrees(py, path, &tree.tree, b, *rows, parts))
+                }),
             };
             report.branches.push((tree.tree.clone(), b.branch.clone(), b.typename.clone(), outcome));
         }
     }
 }
 
-fn check_branch(b: &BranchRef, rows: u64, arrays: &[ArrayRef]) -> Outcome {
+fn check_branch(
+    b: &BranchRef,
+    rows: u64,
+    arrays: &[ArrayRef],
+    root_agrees: impl FnOnce(&[Part]) -> Option<bool>,
+) -> Outcome {
     let path = field_path(&b.chain);
     let projected = match project_path(arrays, &path) {
         Ok(p) => p,
@@ -254,14 +304,45 @@ fn check_branch(b: &BranchRef, rows: u64, arrays: &[ArrayRef]) -> Outcome {
         Err(e) => return Outcome::Failed(format!("hadron's array: {e}")),
     };
     debug_assert!(arrays.is_empty() || rows_seen == rows);
-    match compare(b, rows, &parts) {
+    match compare_detail(b, rows, &parts) {
         Ok(()) => Outcome::Match,
-        Err(e) => Outcome::Failed(e),
+        Err(m) if m.values_only && root_agrees(&parts) == Some(true) => Outcome::MatchRoot(m.message),
+        Err(m) => Outcome::Failed(m.message),
     }
 }
 
+/// Asks ROOT itself (`peers/root_reference.py`) for a branch's values: `Some(true)` when hadron's
+/// parts equal ROOT's, `None` when ROOT's answer cannot be had.
+fn root_agrees(python: &Path, file: &Path, tree: &str, b: &BranchRef, rows: u64, parts: &[Part]) -> Option<bool> {
+    let mut columns: Vec<String> = Vec::new();
+    for c in
+        [b.chain.last().cloned(), Some(b.chain.join(".")), b.chain.get(1..).map(|c| c.join("."))].into_iter().flatten()
+    {
+        if !c.is_empty() && !columns.contains(&c) {
+            columns.push(c);
+        }
+    }
+    let mut args: Vec<&str> = vec![tree];
+    args.extend(columns.iter().map(String::as_str));
+    let json = super::peers::cached_json(python, "root_reference.py", file, &args).ok()?;
+    if json.get("ok").and_then(serde_json::Value::as_bool) != Some(true) {
+        return None;
+    }
+    let wrapped = serde_json::json!({"trees": [{"tree": tree, "branches": [{
+        "branch": b.branch, "chain": b.chain, "ok": true, "entries": json["entries"], "parts": json["parts"]
+    }]}]});
+    let parsed = super::reference::parse(&wrapped).ok()?;
+    let root = parsed.trees.first()?.branches.first()?;
+    Some(compare_detail(root, rows, parts).is_ok())
+}
+
 /// Compares every tree of one file against its reference.
-pub async fn check_file(path: &Path, name: &str, reference: Result<FileRef, String>) -> FileReport {
+pub async fn check_file(
+    path: &Path,
+    name: &str,
+    reference: Result<FileRef, String>,
+    python: Option<&Path>,
+) -> FileReport {
     let mut report = FileReport { name: name.to_string(), ..FileReport::default() };
     let reference = match reference {
         Ok(r) => r,
@@ -301,7 +382,7 @@ pub async fn check_file(path: &Path, name: &str, reference: Result<FileRef, Stri
             report.branches.push((tree.tree.clone(), String::new(), String::new(), Outcome::UprootCannot(e.clone())));
             continue;
         }
-        check_tree(&file, tree, &mut report).await;
+        check_tree(&file, path, tree, python, &mut report).await;
     }
     report
 }

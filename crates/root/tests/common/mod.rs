@@ -16,5 +16,8 @@ pub fn conformance_of(rt: &tokio::runtime::Runtime, python: &Path, file: &Path, 
     let name = file.strip_prefix(base).unwrap_or(file).display().to_string();
     let reference =
         peers::cached_json(python, "uproot_reference.py", file, &["--all"]).and_then(|json| reference::parse(&json));
-    rt.block_on(harness::check_file(file, &name, reference))
+    let start = std::time::Instant::now();
+    let mut report = rt.block_on(harness::check_file(file, &name, reference, Some(python)));
+    report.seconds = start.elapsed().as_secs_f64();
+    report
 }

@@ -40,9 +40,14 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The shared real-file corpus, `../shared/testdata/scikit-hep` beside the repository.
+/// The shared real-file corpus: `$HADRON_SHARED/testdata/scikit-hep`, by default the `shared/`
+/// folder beside the repository (`../shared`, as CI lays it out).
 pub fn shared_scikit_hep() -> PathBuf {
-    repo_root().join("../shared/testdata/scikit-hep")
+    let shared = match std::env::var_os("HADRON_SHARED").filter(|s| !s.is_empty()) {
+        Some(s) => PathBuf::from(s),
+        None => repo_root().join("../shared"),
+    };
+    shared.join("testdata/scikit-hep")
 }
 
 /// The cargo target folder (from this test binary's `CARGO_TARGET_TMPDIR`, `<target>/tmp`).

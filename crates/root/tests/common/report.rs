@@ -86,15 +86,29 @@ pub fn summarize(title: &str, reports: &[FileReport]) -> (String, Totals) {
 
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();
+    let mut root_arbitrated = Vec::new();
     for r in reports {
         for (tree, branch, typename, o) in &r.branches {
             match o {
                 Outcome::Unsupported(why) => *reasons.entry(reason_key(why)).or_default() += 1,
                 Outcome::Failed(why) => failures.push(format!("{}:{tree}/{branch} ({typename}): {why}", r.name)),
+                Outcome::MatchRoot(_) => root_arbitrated.push(format!("{}:{tree}/{branch} ({typename})", r.name)),
                 _ => {}
             }
         }
     }
+    if !root_arbitrated.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nuproot's values differ but hadron equals ROOT's own on {} branches (counted as matched): {}",
+            root_arbitrated.len(),
+            root_arbitrated.iter().take(12).cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let mut slow: Vec<&FileReport> = reports.iter().collect();
+    slow.sort_by(|a, b| b.seconds.total_cmp(&a.seconds));
+    let slowest: Vec<String> = slow.iter().take(5).map(|r| format!("{} {:.1}s", r.name, r.seconds)).collect();
+    let _ = writeln!(out, "slowest files: {}", slowest.join(", "));
     if !reasons.is_empty() {
         let mut sorted: Vec<_> = reasons.into_iter().collect();
         sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
