@@ -42,7 +42,7 @@ pub struct ReadMetrics {
 pub struct TreeReader {
     file: RootFile,
     tree: Arc<Tree>,
-    index: BranchIndex,
+    index: Arc<BranchIndex>,
     columns: Vec<Plan>,
     schema: SchemaRef,
     skipped: Vec<(String, Error)>,
@@ -64,7 +64,17 @@ impl TreeReader {
 
     /// A reader over an already-read tree.
     pub fn from_tree(file: &RootFile, tree: Arc<Tree>, options: &ReadOptions) -> Result<Self> {
-        let index = BranchIndex::new(&tree);
+        let index = Arc::new(BranchIndex::new(&tree));
+        Self::with_index(file, tree, index, options)
+    }
+
+    /// A reader over an already-read tree and its branch index (share both across many readers of one tree).
+    pub fn with_index(
+        file: &RootFile,
+        tree: Arc<Tree>,
+        index: Arc<BranchIndex>,
+        options: &ReadOptions,
+    ) -> Result<Self> {
         let mut fields = Vec::new();
         let mut columns = Vec::new();
         let mut skipped = Vec::new();

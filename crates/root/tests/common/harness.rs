@@ -13,7 +13,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arrow_array::{ArrayRef, new_empty_array};
-use hadron_root::arrow::{ReadOptions, read_tree};
+use std::sync::Arc;
+
+use hadron_root::arrow::{BranchIndex, ReadOptions, TreeReader};
+use hadron_root::tree::Tree;
 use hadron_root::{Error, RootFile};
 
 use super::canonical::{Part, canonical, project};
@@ -228,15 +231,34 @@ fn classify(e: &Error) -> Outcome {
     }
 }
 
+/// A tree read once, with its branch index, shared by the readers of all its columns.
+struct OpenTree {
+    tree: Arc<Tree>,
+    index: Arc<BranchIndex>,
+}
+
+async fn read_open_tree(
+    file: &RootFile,
+    tree: &OpenTree,
+    options: &ReadOptions,
+) -> Result<(arrow_schema::SchemaRef, Vec<arrow_array::RecordBatch>), Error> {
+    let mut reader = TreeReader::with_index(file, tree.tree.clone(), tree.index.clone(), options)?;
+    let mut batches = Vec::new();
+    while let Some(b) = reader.next_batch().await? {
+        batches.push(b);
+    }
+    Ok((reader.schema(), batches))
+}
+
 /// Reads one column of a tree: `Ok(None)` when the schema has no such column.
-async fn read_column(file: &RootFile, tree: &str, column: &str) -> Result<Option<(u64, Vec<ArrayRef>)>, Error> {
+async fn read_column(file: &RootFile, tree: &OpenTree, column: &str) -> Result<Option<(u64, Vec<ArrayRef>)>, Error> {
     // A top-level branch named `P.` may become column `P.` or `P`.
     let candidates: Vec<&str> =
         if column.ends_with('.') { vec![column, column.trim_end_matches('.')] } else { vec![column] };
     let mut first_not_found = None;
     for (k, name) in candidates.iter().enumerate() {
         let options = ReadOptions { branches: Some(vec![name.to_string()]), ..ReadOptions::default() };
-        match read_tree(file, tree, &options).await {
+        match read_open_tree(file, tree, &options).await {
             Ok((schema, batches)) => {
                 if let Ok(index) = schema.index_of(name) {
                     let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
@@ -272,9 +294,20 @@ async fn check_tree(file: &RootFile, path: &Path, tree: &TreeRef, python: Option
         }
         columns.entry(top.as_str()).or_default().push(b);
     }
+    // Read the tree record and index its branches once for all its columns.
+    let open = match file.tree(&tree.tree).await {
+        Ok(t) => {
+            let t = Arc::new(t);
+            Ok(OpenTree { index: Arc::new(BranchIndex::new(&t)), tree: t })
+        }
+        Err(e) => Err(e),
+    };
     for column in order {
         let branches = &columns[column];
-        let result = read_column(file, &tree.tree, column).await;
+        let result = match &open {
+            Ok(open) => read_column(file, open, column).await,
+            Err(e) => Err(Error::Internal(format!("tree '{}' could not be read: {e}", tree.tree))),
+        };
         for b in branches {
             let outcome = match &result {
                 Err(e) => classify(e),
