@@ -113,7 +113,7 @@ pub async fn read_ranges(source: &dyn ByteSource, ranges: &[Range<u64>], config:
         let (m, buf) = (&merged[i], &fetched[i]);
         let lo = (r.start - m.start) as usize;
         let hi = (r.end - m.start) as usize;
-        if hi > buf.len() {
+        if hi > buf.len() || lo > hi {
             return Err(crate::Error::corrupt_at_file(
                 r.start,
                 format!("range {}..{} is past the end of the file ({} bytes)", r.start, r.end, source.len()),

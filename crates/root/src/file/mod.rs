@@ -52,6 +52,12 @@ impl RootFile {
             ));
         }
         let dir_at = header.begin + header.nbytes_name as u64;
+        if dir_at >= len {
+            return Err(Error::corrupt_at_file(
+                8,
+                format!("root directory at fBEGIN + fNbytesName = {dir_at} is outside the file ({len} bytes)"),
+            ));
+        }
         let dir_bytes = slice_or_read(source.as_ref(), &first, dir_at..(dir_at + 64).min(len)).await?;
         let record = DirectoryRecord::parse(&mut Cursor::new(&dir_bytes).with_origin(dir_at))?;
         let keys = read_keys(source.as_ref(), &record, len).await.in_object("<root directory keys>")?;
@@ -175,7 +181,7 @@ pub fn decompress_payload(raw: &[u8], key: &Key) -> Result<Vec<u8>> {
 }
 
 async fn slice_or_read(source: &dyn ByteSource, first: &Bytes, range: std::ops::Range<u64>) -> Result<Bytes> {
-    if range.end <= first.len() as u64 {
+    if range.start <= range.end && range.end <= first.len() as u64 {
         Ok(first.slice(range.start as usize..range.end as usize))
     } else {
         read_range(source, range).await

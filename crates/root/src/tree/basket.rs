@@ -31,7 +31,7 @@ pub struct BasketData {
 impl BasketData {
     /// Number of entries.
     pub fn len(&self) -> usize {
-        (self.end_entry - self.first_entry) as usize
+        self.end_entry.saturating_sub(self.first_entry) as usize
     }
 
     /// Whether the basket holds no entry.
@@ -62,6 +62,12 @@ impl BasketData {
 
     /// Checks the offsets are monotonic, in bounds and one per entry (so `entry_range` cannot panic).
     fn validate(self, at: u64) -> Result<Self> {
+        if self.end_entry < self.first_entry {
+            return Err(Error::corrupt_at_file(
+                at,
+                format!("basket entries {}..{} run backwards", self.first_entry, self.end_entry),
+            ));
+        }
         let n = self.len();
         match &self.offsets {
             Some(o) => {
@@ -115,7 +121,9 @@ pub fn decode_basket(raw: &[u8], loc: &BasketLocator) -> Result<BasketData> {
     let nev_buf = c.i32()?;
     let last = c.i32()?;
     let _flag = c.i8()?;
-    let n_entries = (loc.end_entry - loc.first_entry) as usize;
+    let n_entries = loc.end_entry.checked_sub(loc.first_entry).ok_or_else(|| {
+        Error::corrupt_at_file(loc.seek, format!("basket entries {}..{} run backwards", loc.first_entry, loc.end_entry))
+    })? as usize;
     if nev_buf < 0 || nev_buf as usize != n_entries {
         return Err(Error::corrupt_at_file(
             loc.seek,
