@@ -27,7 +27,7 @@ and the peak RSS of `hadron convert FILE --tree Events --to X.parquet` (/usr/bin
 All files are read from the page cache (they were just written, and each tool reads each file more
 than once); the numbers measure CPU, not disk.
 
-Usage: read_compare.py [--events N] [--repeat N] [--skip-convert] [--json OUT]
+Usage: read_compare.py [--events N] [--repeat N] [--skip-convert] [--generate-only] [--json OUT]
 """
 
 import argparse
@@ -168,43 +168,86 @@ def worker_generate(path, events, compress):
 def worker_uproot(path, branches):
     import uproot
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     with uproot.open(path, array_cache=None, object_cache=None) as f:
         arrays = f[TREE].arrays(branches, library="ak", array_cache=None)
         n = len(arrays)
-    seconds = time.perf_counter() - t
-    print(json.dumps({"events": n, "seconds": seconds, "peak_rss_mb": peak_rss_mb()}))
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    print(json.dumps({"events": n, "seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": peak_rss_mb()}))
 
 
 def worker_rdf(path, branches):
     ROOT = quiet_root()
-    ROOT.DisableImplicitMT()
-    t = time.perf_counter()
+    import cppyy
+
+    ROOT.gErrorIgnoreLevel = ROOT.kInfo  # let RDataFrame's Info log lines through
+    # RDataFrame logs its JIT time and the event loop's CPU and wall time (parsed by the driver).
+    verbosity = ROOT.RLogScopedVerbosity(ROOT.Detail.RDF.RDFLogChannel(), cppyy.gbl.ROOT.ELogLevel.kInfo)
+    t, c = time.perf_counter(), time.process_time()
     df = ROOT.RDataFrame(TREE, path)
     count = df.Count()
     sums = [df.Sum(b) for b in branches]
     n = count.GetValue()  # runs the event loop once for every booked result
     for s in sums:
         s.GetValue()
-    seconds = time.perf_counter() - t
-    print(json.dumps({"events": int(n), "seconds": seconds, "runs": df.GetNRuns(), "peak_rss_mb": peak_rss_mb()}))
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    del verbosity
+    out = {"events": int(n), "total_seconds": seconds, "total_cpu_seconds": cpu, "runs": df.GetNRuns()}
+    print(json.dumps(dict(out, peak_rss_mb=peak_rss_mb())))
 
 
 # ---- driver ----
 
 
 def run_json(cmd, env=None):
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    """Runs a worker; returns its last stdout line as JSON, with its stderr as `stderr`."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    out, err = p.communicate()
     if p.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-4000:]}")
-    return json.loads(p.stdout.strip().splitlines()[-1])
+        sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{err[-4000:]}")
+    r = json.loads(out.strip().splitlines()[-1])
+    r["stderr"] = err
+    return r
 
 
-def best_of(n, cmd, env=None):
-    runs = [run_json(cmd, env) for _ in range(n)]
+def run_timed(cmd, env=None):
+    """Like run_json for a native program: CPU seconds and peak RSS of the child from wait4."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    out = p.stdout.read()
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{err[-4000:]}")
+    r = json.loads(out.strip().splitlines()[-1])
+    r["cpu_seconds"] = ru.ru_utime + ru.ru_stime
+    r["peak_rss_mb"] = ru.ru_maxrss / 1024.0
+    return r
+
+
+def best_of(n, run, cmd, env=None):
+    runs = [run(cmd, env) for _ in range(n)]
     best = min(runs, key=lambda r: r["seconds"])
     best["all_seconds"] = [round(r["seconds"], 3) for r in runs]
+    best["all_cpu_seconds"] = [round(r["cpu_seconds"], 3) for r in runs]
+    best.pop("stderr", None)
     return best
+
+
+RDF_LOOP = re.compile(r"Finished event loop number \d+ \(([\d.e+-]+)s CPU, ([\d.e+-]+)s elapsed\)")
+RDF_JIT = re.compile(r"Just-in-time compilation phase completed in ([\d.e+-]+) seconds")
+
+
+def rdf(path):
+    r = run_json([sys.executable, __file__, "--worker", "rdf", path, ",".join(BRANCHES)])
+    loop = RDF_LOOP.search(r["stderr"])
+    if not loop:
+        sys.exit(f"no RDataFrame event-loop log line in:\n{r['stderr'][-2000:]}")
+    r["cpu_seconds"], r["seconds"] = float(loop.group(1)), float(loop.group(2))
+    jit = RDF_JIT.search(r["stderr"])
+    r["jit_seconds"] = float(jit.group(1)) if jit else None
+    r.pop("stderr")
+    return r
 
 
 def hadron(path, threads, floor=False, repeat=2):
@@ -212,7 +255,7 @@ def hadron(path, threads, floor=False, repeat=2):
     cmd = [READ_THROUGHPUT, path, "--tree", TREE, "--branches", ",".join(BRANCHES)]
     if floor:
         cmd.append("--decompress-only")
-    return best_of(repeat, cmd, env)
+    return best_of(repeat, run_timed, cmd, env)
 
 
 def convert_rss(path):
@@ -249,6 +292,66 @@ def generate(events):
     return files
 
 
+LABELS = [
+    ("hadron1", "hadron 1 thread"),
+    ("hadron2", "hadron 2 threads"),
+    ("floor1", "floor (decompress only) 1 thread"),
+    ("floor2", "floor (decompress only) 2 threads"),
+    ("uproot", "uproot arrays(ak)"),
+    ("rdf", "RDataFrame 1 thread (event loop)"),
+]
+
+
+def report(args, results, convert, total):
+    print()
+    print(f"{args.events} events, {len(BRANCHES)} branches ({len(FLAT)} flat, {len(JAGGED)} jagged incl. counters)")
+    print(f"MB/s = uncompressed basket payload (as counted by hadron) / wall seconds; hadron, uproot: best of {args.repeat}")
+    print()
+    print("| file | tool | wall s | CPU s | Mevents/s | MB/s | peak RSS MB |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for name, r in results.items():
+        ub = r["floor1"]["uncompressed_bytes"]
+        for k, label in LABELS:
+            s, cpu, rss = r[k]["seconds"], r[k]["cpu_seconds"], r[k].get("peak_rss_mb")
+            print(
+                f"| {name} | {label} | {s:.2f} | {cpu:.2f} | {args.events / s / 1e6:.2f} | {ub / s / 1e6:.0f} | "
+                f"{'' if rss is None else f'{rss:.0f}'} |"
+            )
+    print()
+    print("| file | uncompressed MB | compressed MB | baskets | RDF JIT s | RDF total s | load before → after |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for name, r in results.items():
+        f1, d = r["floor1"], r["rdf"]
+        jit = "" if d["jit_seconds"] is None else f"{d['jit_seconds']:.1f}"
+        print(
+            f"| {name} | {f1['uncompressed_bytes'] / 1e6:.0f} | {f1['compressed_bytes'] / 1e6:.0f} | {f1['baskets']} | "
+            f"{jit} | {d['total_seconds']:.1f} | {r['load_before']} → {r['load_after']} |"
+        )
+    print()
+    print("Ratios from wall time (CPU time in parentheses, less sensitive to other load on the machine):")
+    print()
+    print("| file | hadron/uproot 1t | hadron/RDF 1t | hadron vs floor 1t | hadron vs floor 2t | hadron 2t/1t | floor 2t/1t |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, r in results.items():
+        h1, h2, f1, f2, up, rd = (r[k] for k in ["hadron1", "hadron2", "floor1", "floor2", "uproot", "rdf"])
+
+        def both(x, y, pct=False):
+            w, c = x["seconds"] / y["seconds"], x["cpu_seconds"] / y["cpu_seconds"]
+            return f"{100 * w:.0f}% ({100 * c:.0f}%)" if pct else f"{w:.2f}× ({c:.2f}×)"
+
+        print(
+            f"| {name} | {both(up, h1)} | {both(rd, h1)} | {both(f1, h1, True)} | {both(f2, h2, True)} | "
+            f"{h1['seconds'] / h2['seconds']:.2f}× | {f1['seconds'] / f2['seconds']:.2f}× |"
+        )
+    if convert:
+        print()
+        print(
+            f"hadron convert zlib-1 → Parquet (zstd): peak RSS {convert['peak_rss_mb']:.0f} MB, "
+            f"{convert['seconds']:.1f} s, {convert['parquet_bytes'] / 1e6:.0f} MB written (load after {convert['load_after']})"
+        )
+    print(f"total {total:.0f} s (including generation when not cached)")
+
+
 def load():
     return "{:.1f}/{:.1f}/{:.1f}".format(*os.getloadavg())
 
@@ -268,8 +371,12 @@ def main():
     ap.add_argument("--events", type=int, default=EVENTS)
     ap.add_argument("--repeat", type=int, default=2, help="best of N for hadron and uproot")
     ap.add_argument("--skip-convert", action="store_true")
+    ap.add_argument("--generate-only", action="store_true", help="write the cached inputs and stop")
     ap.add_argument("--json", help="write all raw results here")
     args = ap.parse_args()
+    if args.generate_only:
+        generate(args.events)
+        return
     for exe in [READ_THROUGHPUT] + ([] if args.skip_convert else [HADRON]):
         if not os.path.exists(exe):
             sys.exit(f"{exe} missing: build it with cargo build --release (see the docstring)")
@@ -286,9 +393,9 @@ def main():
         r["hadron2"] = hadron(path, 2, repeat=args.repeat)
         print(f"[{name}] hadron done, load {load()}", flush=True)
         up = [sys.executable, __file__, "--worker", "uproot", path, ",".join(BRANCHES)]
-        r["uproot"] = best_of(args.repeat, up)
+        r["uproot"] = best_of(args.repeat, run_json, up)
         print(f"[{name}] uproot done, load {load()}", flush=True)
-        r["rdf"] = run_json([sys.executable, __file__, "--worker", "rdf", path, ",".join(BRANCHES)])
+        r["rdf"] = rdf(path)
         r["load_after"] = load()
         for k in ["hadron1", "hadron2", "floor1", "floor2", "uproot", "rdf"]:
             if r[k]["events"] != args.events:
@@ -301,51 +408,7 @@ def main():
         convert["load_after"] = load()
     total = time.perf_counter() - t0
 
-    print()
-    print(f"{args.events} events, {len(BRANCHES)} branches ({len(FLAT)} flat, {len(JAGGED)} jagged incl. counters)")
-    print("MB/s = uncompressed basket payload (as counted by hadron) / wall seconds; best of", args.repeat)
-    hdr = (
-        f"| file | uncompressed MB | compressed MB | tool | seconds | Mevents/s | MB/s | peak RSS MB |\n"
-        f"|---|---:|---:|---|---:|---:|---:|---:|"
-    )
-    print(hdr)
-    for name, r in results.items():
-        ub = r["floor1"]["uncompressed_bytes"]
-        cb = r["floor1"]["compressed_bytes"]
-        for k, label in [
-            ("hadron1", "hadron 1 thread"),
-            ("hadron2", "hadron 2 threads"),
-            ("floor1", "floor (decompress only) 1 thread"),
-            ("floor2", "floor (decompress only) 2 threads"),
-            ("uproot", "uproot arrays(ak)"),
-            ("rdf", "RDataFrame 1 thread"),
-        ]:
-            s = r[k]["seconds"]
-            rss = r[k].get("peak_rss_mb")
-            print(
-                f"| {name} | {ub / 1e6:.0f} | {cb / 1e6:.0f} | {label} | {s:.2f} | {args.events / s / 1e6:.2f} | "
-                f"{ub / s / 1e6:.0f} | {'' if rss is None else f'{rss:.0f}'} |"
-            )
-    print()
-    print(
-        "| file | hadron/uproot (1t) | hadron/RDF (1t) | hadron vs floor (1t) | hadron vs floor (2t) "
-        "| hadron 2t/1t | floor 2t/1t | load before → after |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
-    for name, r in results.items():
-        h1, h2 = r["hadron1"]["seconds"], r["hadron2"]["seconds"]
-        f1, f2 = r["floor1"]["seconds"], r["floor2"]["seconds"]
-        print(
-            f"| {name} | {r['uproot']['seconds'] / h1:.2f}× | {r['rdf']['seconds'] / h1:.2f}× | {100 * f1 / h1:.0f}% | "
-            f"{100 * f2 / h2:.0f}% | {h1 / h2:.2f}× | {f1 / f2:.2f}× | {r['load_before']} → {r['load_after']} |"
-        )
-    if convert:
-        print()
-        print(
-            f"hadron convert zlib-1 → Parquet (zstd): peak RSS {convert['peak_rss_mb']:.0f} MB, "
-            f"{convert['seconds']:.1f} s, {convert['parquet_bytes'] / 1e6:.0f} MB written (load after {convert['load_after']})"
-        )
-    print(f"total {total:.0f} s (including generation when not cached)")
+    report(args, results, convert, total)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"events": args.events, "results": results, "convert": convert, "total_seconds": total}, f, indent=1)
