@@ -24,7 +24,8 @@ fn workload(rel: &str, tree: &str, branches: Option<&[&str]>) -> Workload {
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let file = block_on(RootFile::open(Arc::new(MemorySource::new(rel, bytes)))).expect("open");
     let tree = Arc::new(block_on(file.tree(tree)).expect("tree"));
-    let options = ReadOptions { branches: branches.map(|b| b.iter().map(|s| s.to_string()).collect()), ..Default::default() };
+    let options =
+        ReadOptions { branches: branches.map(|b| b.iter().map(|s| s.to_string()).collect()), ..Default::default() };
     Workload { file, tree, options }
 }
 

@@ -107,7 +107,8 @@ async fn read_floor(a: &Args) -> hadron_root::Result<Report> {
     }
     needed.sort_unstable();
     needed.dedup();
-    let mut baskets: Vec<BasketLocator> = needed.iter().flat_map(|&b| index.branches[b].baskets.iter().copied()).collect();
+    let mut baskets: Vec<BasketLocator> =
+        needed.iter().flat_map(|&b| index.branches[b].baskets.iter().copied()).collect();
     baskets.sort_by_key(|l| l.seek);
     let mut r = Report { events: tree.entries, columns: plans.len(), ..Report::default() };
     let mut start = 0;
