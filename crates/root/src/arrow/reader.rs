@@ -59,11 +59,12 @@ impl TreeReader {
     pub async fn open(file: &RootFile, tree_path: &str, options: &ReadOptions) -> Result<Self> {
         let key = file.key(tree_path).await?;
         let tree = crate::tree::read_tree(file, &key).await?;
-        Self::from_tree(file, Arc::new(tree), options)
+        Self::from_tree(file, Arc::new(tree), options).await
     }
 
     /// A reader over an already-read tree.
-    pub fn from_tree(file: &RootFile, tree: Arc<Tree>, options: &ReadOptions) -> Result<Self> {
+    pub async fn from_tree(file: &RootFile, tree: Arc<Tree>, options: &ReadOptions) -> Result<Self> {
+        let db = file.streamers().await.in_object(&tree.path)?;
         let index = BranchIndex::new(&tree);
         let mut fields = Vec::new();
         let mut columns = Vec::new();
@@ -73,7 +74,7 @@ impl TreeReader {
             Some(names) => {
                 for name in names {
                     let i = index.top_level(name).map_err(ctx)?;
-                    let plan = plan_column(&index, i).map_err(ctx)?;
+                    let plan = plan_column(&index, &db, i).map_err(ctx)?;
                     fields.push(Field::new(name, plan.data_type(), false));
                     columns.push(plan);
                 }
@@ -81,7 +82,7 @@ impl TreeReader {
             None => {
                 for &i in &index.top {
                     let name = index.branches[i].name.clone();
-                    match plan_column(&index, i) {
+                    match plan_column(&index, &db, i) {
                         Ok(plan) => {
                             fields.push(Field::new(&name, plan.data_type(), false));
                             columns.push(plan);
