@@ -28,8 +28,9 @@ pub enum Node {
     Fixed(Box<Node>, usize),
     /// A ROOT string (1-byte length, 255 ⇒ 4-byte length); `header`: preceded by byte count + version.
     Str { header: bool },
-    /// A `T* x //[n]` array: one flag byte, then as many values as the earlier member `count` holds.
-    Pointer { prim: Prim, count: usize },
+    /// A `T* x //[n]` array: one flag byte (when `flag`), then as many values as the earlier member
+    /// `count` holds.
+    Pointer { prim: Prim, count: usize, flag: bool },
     /// A sequence container: optional byte count + version, `int32 n`, `n` items.
     Seq { header: bool, items: Box<Node> },
     /// A map, written member-wise: byte count + version (+ 6 bytes), `int32 n`, `n` keys, `n` values.
@@ -43,7 +44,7 @@ pub enum Node {
 pub struct ClassNode {
     /// Class name.
     pub name: String,
-    /// The class version the parts follow.
+    /// The class version the parts follow (0: hand-written streamer, not checked).
     pub version: i32,
     /// Whether a byte count + version precedes the members.
     pub header: bool,
@@ -60,6 +61,8 @@ pub enum Part {
     Base(Arc<ClassNode>),
     /// A `TObject` (base or member): version, `fUniqueID`, `fBits`, maybe a process id; not a field.
     TObject,
+    /// Bytes skipped (parts of hand-written streamers that uproot does not expose either).
+    Skip(usize),
 }
 
 impl ClassNode {
@@ -69,7 +72,7 @@ impl ClassNode {
             match p {
                 Part::Member { name, node, .. } => out.push((name.clone(), node.data_type())),
                 Part::Base(b) => b.fields(out),
-                Part::TObject => {}
+                Part::TObject | Part::Skip(_) => {}
             }
         }
     }
@@ -188,7 +191,14 @@ impl<'d> Compiler<'d> {
         if let Some((base, args)) = template(n) {
             let seq = matches!(
                 base,
-                "vector" | "list" | "deque" | "set" | "multiset" | "unordered_set" | "unordered_multiset" | "RVec"
+                "vector"
+                    | "list"
+                    | "deque"
+                    | "set"
+                    | "multiset"
+                    | "unordered_set"
+                    | "unordered_multiset"
+                    | "RVec"
                     | "ROOT::VecOps::RVec"
             );
             if seq {
@@ -222,7 +232,7 @@ impl<'d> Compiler<'d> {
             "TNamed" => {
                 return Ok(Arc::new(ClassNode {
                     name: class.into(),
-                    version: 1,
+                    version: 0,
                     header: true,
                     parts: vec![
                         Part::TObject,
@@ -231,8 +241,40 @@ impl<'d> Compiler<'d> {
                     ],
                 }));
             }
-            "TClonesArray" | "TObjArray" | "TList" | "THashList" | "TMap" | "TRef" | "TRefArray" | "TArrayC"
-            | "TArrayS" | "TArrayI" | "TArrayL" | "TArrayL64" | "TArrayF" | "TArrayD" | "TBits" | "TDatime" => {
+            "TRef" => {
+                // TRef::Streamer: version, fUniqueID (the reference), fBits, process id.
+                return Ok(Arc::new(ClassNode {
+                    name: class.into(),
+                    version: 1,
+                    header: false,
+                    parts: vec![
+                        Part::Skip(2),
+                        Part::Member { name: "ref".into(), node: Node::Prim(Prim::U32), counter: None },
+                        Part::Skip(6),
+                    ],
+                }));
+            }
+            "TRefArray" => {
+                // TRefArray::Streamer: header, TObject, fName, fSize, fLowerBound and process id, fSize uids.
+                return Ok(Arc::new(ClassNode {
+                    name: class.into(),
+                    version: 0,
+                    header: true,
+                    parts: vec![
+                        Part::Skip(10),
+                        Part::Member { name: "fName".into(), node: Node::Str { header: false }, counter: None },
+                        Part::Member { name: "fSize".into(), node: Node::Prim(Prim::I32), counter: Some(0) },
+                        Part::Skip(6),
+                        Part::Member {
+                            name: "refs".into(),
+                            node: Node::Pointer { prim: Prim::I32, count: 0, flag: false },
+                            counter: None,
+                        },
+                    ],
+                }));
+            }
+            "TClonesArray" | "TObjArray" | "TList" | "THashList" | "TMap" | "TArrayC" | "TArrayS" | "TArrayI"
+            | "TArrayL" | "TArrayL64" | "TArrayF" | "TArrayD" | "TBits" | "TDatime" => {
                 return Err(unsupported(format!("class {class} (custom streamer) inside an object")));
             }
             _ => {}
@@ -297,7 +339,7 @@ impl<'d> Compiler<'d> {
                     .iter()
                     .position(|c| c == name)
                     .ok_or_else(|| unsupported(format!("member '{}' counted by unknown '{name}'", e.name)))?;
-                Node::Pointer { prim: prim(t - code::OFFSET_P)?, count }
+                Node::Pointer { prim: prim(t - code::OFFSET_P)?, count, flag: true }
             }
             code::TSTRING => Node::Str { header: false },
             code::TNAMED => Node::Class(self.class_node("TNamed", None)?),
@@ -310,6 +352,8 @@ impl<'d> Compiler<'d> {
                 wrap(Node::Class(self.nested(name, |s| s.class_node(name, None))?), dims())
             }
             code::STL | code::STL_STRING => self.type_node(&e.type_name, true)?,
+            // STL members of foreign classes are often marked kStreamer; they are streamed like kSTL.
+            code::STREAMER if e.kind == ElementKind::Stl || e.stl.is_some() => self.type_node(&e.type_name, true)?,
             other => {
                 return Err(unsupported(format!(
                     "member '{}' of type '{}' (streamer type {other})",
@@ -362,10 +406,9 @@ pub fn plan_object(b: &Branch, db: &StreamerDb) -> Result<ObjectDecoder> {
             other => other,
         }
     } else {
-        let el = e
-            .streamer
-            .as_ref()
-            .ok_or_else(|| unsupported(format!("branch '{}': member {} of {} not found", b.name, e.id, e.class_name)))?;
+        let el = e.streamer.as_ref().ok_or_else(|| {
+            unsupported(format!("branch '{}': member {} of {} not found", b.name, e.id, e.class_name))
+        })?;
         if el.kind == ElementKind::Base || el.type_code == code::BASE {
             let v = el.base_version.filter(|&v| v > 0);
             Node::Class(comp.class_node(&el.name, v)?)

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 #[derive(Debug)]
 pub enum Col {
     /// Numbers.
-    Prim(Prim, Values),
+    Prim(Values),
     /// Strings.
     Str(Strings),
     /// Fixed-size groups of the inner column.
@@ -41,10 +41,10 @@ impl Col {
     /// Empty storage for `node`.
     pub fn new(node: &Node) -> Col {
         match node {
-            Node::Prim(p) => Col::Prim(*p, Values::with_capacity(*p, 0)),
+            Node::Prim(p) => Col::Prim(Values::with_capacity(*p, 0)),
             Node::Str { .. } => Col::Str(Strings::new()),
             Node::Fixed(inner, n) => Col::Fixed(*n, Box::new(Col::new(inner))),
-            Node::Pointer { prim, .. } => Col::List(vec![0], Box::new(Col::Prim(*prim, Values::with_capacity(*prim, 0)))),
+            Node::Pointer { prim, .. } => Col::List(vec![0], Box::new(Col::Prim(Values::with_capacity(*prim, 0)))),
             Node::Seq { items, .. } => Col::List(vec![0], Box::new(Col::new(items))),
             Node::Map { key, value, .. } => Col::Map(vec![0], Box::new(Col::new(key)), Box::new(Col::new(value))),
             Node::Class(c) => {
@@ -58,7 +58,7 @@ impl Col {
     /// The Arrow array of everything appended (field names and types from `node`).
     pub fn finish(self, node: &Node) -> Result<ArrayRef> {
         match (self, node) {
-            (Col::Prim(_, v), _) => Ok(v.finish()),
+            (Col::Prim(v), _) => Ok(v.finish()),
             (Col::Str(s), _) => s.finish(),
             (Col::Fixed(n, inner), Node::Fixed(inner_node, _)) => {
                 let values = inner.finish(inner_node)?;
@@ -106,7 +106,7 @@ fn class_cols(c: &ClassNode, out: &mut Vec<Col>) {
         match p {
             Part::Member { node, .. } => out.push(Col::new(node)),
             Part::Base(b) => class_cols(b, out),
-            Part::TObject => {}
+            Part::TObject | Part::Skip(_) => {}
         }
     }
 }
@@ -116,7 +116,7 @@ fn class_members<'a>(c: &'a ClassNode, out: &mut Vec<(&'a str, &'a Node)>) {
         match p {
             Part::Member { name, node, .. } => out.push((name, node)),
             Part::Base(b) => class_members(b, out),
-            Part::TObject => {}
+            Part::TObject | Part::Skip(_) => {}
         }
     }
 }
@@ -138,7 +138,7 @@ fn prims(c: &mut Cursor, prim: Prim, n: usize, v: &mut Values) -> Result<()> {
 /// Reads one value of `node` at the cursor into `col`; `counters` are the enclosing class's `[n]` counts.
 pub fn read(node: &Node, c: &mut Cursor, col: &mut Col, counters: &[i64]) -> Result<()> {
     match (node, col) {
-        (Node::Prim(p), Col::Prim(_, v)) => prims(c, *p, 1, v),
+        (Node::Prim(p), Col::Prim(v)) => prims(c, *p, 1, v),
         (Node::Str { header }, Col::Str(s)) => {
             if *header {
                 let h = c.object_header()?;
@@ -149,7 +149,7 @@ pub fn read(node: &Node, c: &mut Cursor, col: &mut Col, counters: &[i64]) -> Res
             }
         }
         (Node::Fixed(inner, n), Col::Fixed(_, col)) => {
-            if let (Node::Prim(p), Col::Prim(_, v)) = (inner.as_ref(), col.as_mut()) {
+            if let (Node::Prim(p), Col::Prim(v)) = (inner.as_ref(), col.as_mut()) {
                 return prims(c, *p, *n, v);
             }
             for _ in 0..*n {
@@ -157,10 +157,10 @@ pub fn read(node: &Node, c: &mut Cursor, col: &mut Col, counters: &[i64]) -> Res
             }
             Ok(())
         }
-        (Node::Pointer { prim, count }, Col::List(offsets, col)) => {
-            let flag = c.u8()?;
-            let n = if flag == 0 { 0 } else { counters.get(*count).copied().unwrap_or(0).max(0) as usize };
-            let Col::Prim(_, v) = col.as_mut() else {
+        (Node::Pointer { prim, count, flag }, Col::List(offsets, col)) => {
+            let present = if *flag { c.u8()? != 0 } else { true };
+            let n = if present { counters.get(*count).copied().unwrap_or(0).max(0) as usize } else { 0 };
+            let Col::Prim(v) = col.as_mut() else {
                 return Err(Error::Internal("pointer column is not numeric".into()));
             };
             prims(c, *prim, n, v)?;
@@ -175,7 +175,7 @@ pub fn read(node: &Node, c: &mut Cursor, col: &mut Col, counters: &[i64]) -> Res
                 return Err(Error::unsupported("member-wise streamed sequence container"));
             }
             let n = read_len(c)?;
-            let len = if let (Node::Prim(p), Col::Prim(_, v)) = (items.as_ref(), col.as_mut()) {
+            let len = if let (Node::Prim(p), Col::Prim(v)) = (items.as_ref(), col.as_mut()) {
                 prims(c, *p, n, v)?;
                 v.len()
             } else {
@@ -225,6 +225,7 @@ fn read_class(cls: &ClassNode, c: &mut Cursor, cols: &mut [Col], at: &mut usize)
     let h = if cls.header { Some(c.object_header()?) } else { None };
     if let Some(h) = h
         && h.version > 0
+        && cls.version > 0
         && i32::from(h.version) != cls.version
     {
         return Err(Error::unsupported(format!(
@@ -255,6 +256,7 @@ fn read_class(cls: &ClassNode, c: &mut Cursor, cols: &mut [Col], at: &mut usize)
             Part::TObject => {
                 read_tobject(c)?;
             }
+            Part::Skip(n) => c.skip(*n)?,
         }
     }
     if let Some(h) = h {
@@ -265,19 +267,14 @@ fn read_class(cls: &ClassNode, c: &mut Cursor, cols: &mut [Col], at: &mut usize)
 
 impl Col {
     /// Number of rows appended.
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         match self {
-            Col::Prim(_, v) => v.len(),
+            Col::Prim(v) => v.len(),
             Col::Str(s) => s.len(),
             Col::Fixed(n, inner) => inner.len() / (*n).max(1),
             Col::List(o, _) | Col::Map(o, _, _) => o.len() - 1,
             Col::Struct(n, _) => *n,
         }
-    }
-
-    /// Whether nothing was appended.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -324,4 +321,107 @@ pub fn decode_object(dec: &ObjectDecoder, pieces: &[Piece], n: usize, counts: Op
         return Err(Error::Internal(format!("pieces hold {entry} entries, {n} expected")));
     }
     col.finish(&dec.node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Float64Type, Int16Type, Int32Type};
+    use arrow_array::{Array, StructArray};
+
+    fn with_count(body: Vec<u8>) -> Vec<u8> {
+        let mut v = (0x4000_0000u32 | body.len() as u32).to_be_bytes().to_vec();
+        v.extend(body);
+        v
+    }
+
+    #[test]
+    fn class_with_tobject_base_counter_array_and_map() {
+        // class C : TObject { Int_t n; Double_t* x; //[n]  map<int,short> m; } (version 2)
+        let cls = ClassNode {
+            name: "C".into(),
+            version: 2,
+            header: true,
+            parts: vec![
+                Part::TObject,
+                Part::Member { name: "n".into(), node: Node::Prim(Prim::I32), counter: Some(0) },
+                Part::Member {
+                    name: "x".into(),
+                    node: Node::Pointer { prim: Prim::F64, count: 0, flag: true },
+                    counter: None,
+                },
+                Part::Member {
+                    name: "m".into(),
+                    node: Node::Map {
+                        header: true,
+                        key: Box::new(Node::Prim(Prim::I32)),
+                        value: Box::new(Node::Prim(Prim::I16)),
+                    },
+                    counter: None,
+                },
+            ],
+        };
+        let node = Node::Class(Arc::new(cls));
+        let mut body = 2i16.to_be_bytes().to_vec();
+        body.extend([0, 1, 0, 0, 0, 0, 0x03, 0, 0, 0]); // TObject v1, fUniqueID 0, fBits 0x03000000
+        body.extend(2i32.to_be_bytes()); // n = 2
+        body.push(1); // array flag
+        body.extend(1.5f64.to_be_bytes());
+        body.extend((-2.0f64).to_be_bytes());
+        let mut map = (0x4000u16 | 9).to_be_bytes().to_vec(); // member-wise version bit
+        map.extend([0x40, 0, 0, 2, 0, 1]); // the pair's 6 header bytes
+        map.extend(2i32.to_be_bytes());
+        map.extend(7i32.to_be_bytes());
+        map.extend(8i32.to_be_bytes());
+        map.extend(70i16.to_be_bytes());
+        map.extend(80i16.to_be_bytes());
+        body.extend(with_count(map));
+        let data = with_count(body);
+        let mut col = Col::new(&node);
+        let mut c = Cursor::new(&data);
+        read(&node, &mut c, &mut col, &[]).unwrap();
+        assert!(c.is_empty());
+        let a = col.finish(&node).unwrap();
+        assert_eq!(a.data_type(), &node.data_type());
+        let s = a.as_any().downcast_ref::<StructArray>().unwrap();
+        assert_eq!(s.len(), 1);
+        assert_eq!(s.column_names(), vec!["n", "x", "m"]);
+        assert_eq!(s.column(0).as_primitive::<Int32Type>().value(0), 2);
+        let x = s.column(1).as_list::<i32>().value(0);
+        assert_eq!(x.as_primitive::<Float64Type>().values().as_ref(), &[1.5, -2.0]);
+        let m = s.column(2).as_list::<i32>().value(0);
+        let m = m.as_struct();
+        assert_eq!(m.column(0).as_primitive::<Int32Type>().values().as_ref(), &[7, 8]);
+        assert_eq!(m.column(1).as_primitive::<Int16Type>().values().as_ref(), &[70, 80]);
+    }
+
+    #[test]
+    fn nested_vectors_and_wrong_version() {
+        // vector<vector<string>> with the outer header only.
+        let node = Node::Seq {
+            header: true,
+            items: Box::new(Node::Seq { header: false, items: Box::new(Node::Str { header: false }) }),
+        };
+        let mut body = 9i16.to_be_bytes().to_vec();
+        body.extend(2i32.to_be_bytes());
+        body.extend(1i32.to_be_bytes());
+        body.extend([2, b'a', b'b']);
+        body.extend(0i32.to_be_bytes());
+        let data = with_count(body);
+        let mut col = Col::new(&node);
+        read(&node, &mut Cursor::new(&data), &mut col, &[]).unwrap();
+        let a = col.finish(&node).unwrap();
+        let outer = a.as_list::<i32>().value(0);
+        let outer = outer.as_list::<i32>();
+        assert_eq!(outer.len(), 2);
+        assert_eq!(outer.value(0).as_string::<i32>().value(0), "ab");
+        assert_eq!(outer.value(1).len(), 0);
+
+        let cls = ClassNode { name: "D".into(), version: 3, header: true, parts: vec![] };
+        let node = Node::Class(Arc::new(cls));
+        let data = with_count(2i16.to_be_bytes().to_vec());
+        let err = read(&node, &mut Cursor::new(&data), &mut Col::new(&node), &[]).unwrap_err();
+        assert!(err.is_unsupported());
+    }
 }
