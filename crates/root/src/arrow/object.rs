@@ -50,6 +50,8 @@ pub struct ClassNode {
     pub header: bool,
     /// Streamed parts in order.
     pub parts: Vec<Part>,
+    /// Layouts of other versions of the class found in the file that give the same fields.
+    pub others: Vec<Arc<ClassNode>>,
 }
 
 /// One streamed part of a class.
@@ -227,6 +229,7 @@ impl<'d> Compiler<'d> {
                     version: 1,
                     header: false,
                     parts: vec![Part::TObject],
+                    others: Vec::new(),
                 }));
             }
             "TNamed" => {
@@ -239,6 +242,7 @@ impl<'d> Compiler<'d> {
                         Part::Member { name: "fName".into(), node: Node::Str { header: false }, counter: None },
                         Part::Member { name: "fTitle".into(), node: Node::Str { header: false }, counter: None },
                     ],
+                    others: Vec::new(),
                 }));
             }
             "TRef" => {
@@ -252,6 +256,7 @@ impl<'d> Compiler<'d> {
                         Part::Member { name: "ref".into(), node: Node::Prim(Prim::U32), counter: None },
                         Part::Skip(6),
                     ],
+                    others: Vec::new(),
                 }));
             }
             "TRefArray" => {
@@ -271,6 +276,7 @@ impl<'d> Compiler<'d> {
                             counter: None,
                         },
                     ],
+                    others: Vec::new(),
                 }));
             }
             "TClonesArray" | "TObjArray" | "TList" | "THashList" | "TMap" | "TArrayC" | "TArrayS" | "TArrayI"
@@ -284,6 +290,23 @@ impl<'d> Compiler<'d> {
             None => self.db.get(class),
         }
         .ok_or_else(|| unsupported(format!("class {class} has no TStreamerInfo in the file")))?;
+        let mut node = self.compile_info(class, info)?;
+        let target = Node::Class(Arc::new(node.clone())).data_type();
+        let norm = normalize_class_name(class);
+        let db = self.db;
+        for other in
+            db.infos().filter(|i| i.class_version != info.class_version && normalize_class_name(&i.name) == norm)
+        {
+            if let Ok(alt) = self.compile_info(class, other)
+                && Node::Class(Arc::new(alt.clone())).data_type() == target
+            {
+                node.others.push(Arc::new(alt));
+            }
+        }
+        Ok(Arc::new(node))
+    }
+
+    fn compile_info(&mut self, class: &str, info: &crate::dict::StreamerInfo) -> Result<ClassNode> {
         let mut parts = Vec::with_capacity(info.elements.len());
         let mut counters: Vec<String> = Vec::new();
         for e in &info.elements {
@@ -297,7 +320,7 @@ impl<'d> Compiler<'d> {
             let part = self.element_part(e, &counters).map_err(|err| err.in_object(&format!("{class}::{}", e.name)))?;
             parts.push(part);
         }
-        Ok(Arc::new(ClassNode { name: class.to_string(), version: info.class_version, header: true, parts }))
+        Ok(ClassNode { name: class.to_string(), version: info.class_version, header: true, parts, others: Vec::new() })
     }
 
     fn element_part(&mut self, e: &StreamerElement, counters: &[String]) -> Result<Part> {

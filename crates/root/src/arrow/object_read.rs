@@ -223,15 +223,15 @@ pub fn read(node: &Node, c: &mut Cursor, col: &mut Col, counters: &[i64]) -> Res
 
 fn read_class(cls: &ClassNode, c: &mut Cursor, cols: &mut [Col], at: &mut usize) -> Result<()> {
     let h = if cls.header { Some(c.object_header()?) } else { None };
+    let mut cls = cls;
     if let Some(h) = h
         && h.version > 0
         && cls.version > 0
         && i32::from(h.version) != cls.version
     {
-        return Err(Error::unsupported(format!(
-            "{} v{} in the data; the decoder follows v{}",
-            cls.name, h.version, cls.version
-        )));
+        cls = cls.others.iter().find(|o| o.version == i32::from(h.version)).ok_or_else(|| {
+            Error::unsupported(format!("{} v{} in the data; the decoder follows v{}", cls.name, h.version, cls.version))
+        })?;
     }
     let mut counters = vec![0i64; cls.counters()];
     for p in &cls.parts {
@@ -290,13 +290,24 @@ fn leftover(c: &Cursor) -> Result<()> {
 /// split collection member with `counts` elements per entry).
 pub fn decode_object(dec: &ObjectDecoder, pieces: &[Piece], n: usize, counts: Option<&[i32]>) -> Result<ArrayRef> {
     let mut col = Col::new(&dec.node);
+    // A top-level object may be written without byte count and version (its members directly).
+    let bare = match &dec.node {
+        Node::Class(cls) if cls.header => Some(Node::Class(Arc::new(ClassNode { header: false, ..(**cls).clone() }))),
+        _ => None,
+    };
     let mut entry = 0usize;
     for p in pieces {
         for i in p.entries.clone() {
             let bytes = &p.basket.data[p.basket.entry_range(i)];
             let mut c = Cursor::new(bytes);
             match (dec.layout, counts) {
-                (Layout::Entry, _) => read(&dec.node, &mut c, &mut col, &[])?,
+                (Layout::Entry, _) => {
+                    let counted = bytes.len() >= 4 && bytes[0] & 0x40 != 0;
+                    match &bare {
+                        Some(bare) if !counted => read(bare, &mut c, &mut col, &[])?,
+                        _ => read(&dec.node, &mut c, &mut col, &[])?,
+                    }
+                }
                 (Layout::Counted { header }, Some(counts)) => {
                     let k = counts.get(entry).copied().unwrap_or(0).max(0);
                     if !(bytes.is_empty() && k == 0) {
@@ -361,6 +372,7 @@ mod tests {
                     counter: None,
                 },
             ],
+            others: vec![],
         };
         let node = Node::Class(Arc::new(cls));
         let mut body = 2i16.to_be_bytes().to_vec();
@@ -418,7 +430,7 @@ mod tests {
         assert_eq!(outer.value(0).as_string::<i32>().value(0), "ab");
         assert_eq!(outer.value(1).len(), 0);
 
-        let cls = ClassNode { name: "D".into(), version: 3, header: true, parts: vec![] };
+        let cls = ClassNode { name: "D".into(), version: 3, header: true, parts: vec![], others: vec![] };
         let node = Node::Class(Arc::new(cls));
         let data = with_count(2i16.to_be_bytes().to_vec());
         let err = read(&node, &mut Cursor::new(&data), &mut Col::new(&node), &[]).unwrap_err();

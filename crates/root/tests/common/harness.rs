@@ -202,6 +202,11 @@ async fn read_column(file: &RootFile, tree: &str, column: &str) -> Result<Option
             Ok((schema, batches)) => {
                 if let Ok(index) = schema.index_of(name) {
                     let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
+                    if batches.is_empty() {
+                        // No entries: an empty array of the column's type still has uproot's fields.
+                        let empty = arrow_array::new_empty_array(schema.field(index).data_type());
+                        return Ok(Some((rows, vec![empty])));
+                    }
                     return Ok(Some((rows, batches.iter().map(|b| b.column(index).clone()).collect())));
                 }
             }
