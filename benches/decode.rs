@@ -31,7 +31,7 @@ fn workload(rel: &str, tree: &str, branches: Option<&[&str]>) -> Workload {
 
 /// Reads the whole projection; returns (rows, uncompressed basket bytes).
 fn read_all(w: &Workload) -> (usize, u64) {
-    let mut reader = TreeReader::from_tree(&w.file, w.tree.clone(), &w.options).expect("reader");
+    let mut reader = block_on(TreeReader::from_tree(&w.file, w.tree.clone(), &w.options)).expect("reader");
     let mut rows = 0;
     while let Some(batch) = block_on(reader.next_batch()).expect("batch") {
         rows += batch.num_rows();

@@ -57,11 +57,12 @@ async fn list_tree(file: &RootFile, path: &str, out: &mut dyn Write, all: bool) 
     let tree = hadron_root::tree::read_tree(file, &key).await?;
     writeln!(out, "    {} entries, {} branches", tree.entries, tree.branches.len())?;
     let index = BranchIndex::new(&tree);
+    let db = file.streamers().await?;
     let branches: Vec<usize> = if all { (0..index.branches.len()).collect() } else { index.top.clone() };
     for i in branches {
         let b = &index.branches[i];
         let ty = if index.top.contains(&i) {
-            match plan_column(&index, i) {
+            match plan_column(&index, &db, i) {
                 Ok(plan) => plan.data_type().to_string(),
                 Err(e) => format!("(not readable: {e})"),
             }

@@ -92,14 +92,15 @@ async fn read_floor(a: &Args) -> hadron_root::Result<Report> {
     let file = RootFile::open_path(&a.file).await?;
     let tree = file.tree(&a.tree).await?;
     let index = BranchIndex::new(&tree);
+    let db = file.streamers().await?;
     let mut plans = Vec::new();
     match &a.branches {
         Some(names) => {
             for name in names {
-                plans.push(plan_column(&index, index.top_level(name)?)?);
+                plans.push(plan_column(&index, &db, index.top_level(name)?)?);
             }
         }
-        None => plans.extend(index.top.iter().filter_map(|&i| plan_column(&index, i).ok())),
+        None => plans.extend(index.top.iter().filter_map(|&i| plan_column(&index, &db, i).ok())),
     }
     let mut needed = Vec::new();
     for p in &plans {

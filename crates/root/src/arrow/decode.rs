@@ -7,6 +7,7 @@ use arrow_array::{Array, ArrayRef, FixedSizeListArray, ListArray, StructArray};
 use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 use arrow_schema::{Field, Fields};
 
+use crate::arrow::object_read::decode_object;
 use crate::arrow::plan::{Content, Member, Plan, item};
 use crate::arrow::types::Prim;
 use crate::arrow::values::{Strings, Values};
@@ -74,6 +75,7 @@ pub fn decode_plan(plan: &Plan, src: &dyn PieceSource, n: usize) -> Result<Array
             Ok(Arc::new(StructArray::try_new(Fields::from(fs), arrays, None)?))
         }
         Plan::Clones { count, members } => decode_clones(*count, members, src, n),
+        Plan::Object { branch, decoder } => decode_object(decoder, &src.pieces(*branch)?, n, None),
     }
 }
 
@@ -116,6 +118,16 @@ fn decode_clones(
 
 fn decode_member(m: &Member, pieces: &[Piece], counts: &[i32], total: usize) -> Result<ArrayRef> {
     match m {
+        Member::Object(d) => {
+            let a = decode_object(d, pieces, counts.len(), Some(counts))?;
+            if a.len() != total {
+                return Err(Error::corrupt(
+                    0,
+                    format!("member holds {} values, the collection sizes say {total}", a.len()),
+                ));
+            }
+            Ok(a)
+        }
         Member::Values { prim, inner } => {
             let per = product(inner);
             let mut v = Values::with_capacity(*prim, total * per);

@@ -4,6 +4,8 @@
 //! `TClonesArray` → `List<Struct>` named after the parent branch; leaf-list → `Struct`; strings → `Utf8`.
 
 mod decode;
+pub mod object;
+mod object_read;
 mod plan;
 mod reader;
 pub mod types;

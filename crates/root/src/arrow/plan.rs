@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use arrow_schema::{DataType, Field, Fields};
 
+use crate::arrow::object::{ObjectDecoder, plan_member, plan_object};
 use crate::arrow::types::{Prim, TypeName};
-use crate::dict::{StreamerElement, code};
+use crate::dict::{StreamerDb, StreamerElement, code};
 use crate::error::{Error, Result};
 use crate::tree::{Branch, BranchKind, Leaf, LeafKind, Tree};
 
@@ -33,6 +34,8 @@ pub enum Member {
     Values { prim: Prim, inner: Vec<usize> },
     /// One string per element.
     Str,
+    /// Streamer-decoded values (objects, STL containers), one per element.
+    Object(Arc<ObjectDecoder>),
 }
 
 /// How to build one column from one or more branches (indexes into [`BranchIndex`]).
@@ -44,6 +47,8 @@ pub enum Plan {
     Struct { fields: Vec<(String, Plan)> },
     /// A split TClonesArray or collection: counts from `count`, one field per member branch.
     Clones { count: usize, members: Vec<(String, usize, Member)> },
+    /// One branch decoded through the file's streamers (whole objects, nested STL containers).
+    Object { branch: usize, decoder: Arc<ObjectDecoder> },
 }
 
 /// Every branch of a tree, flattened, with name lookup.
@@ -91,7 +96,7 @@ impl BranchIndex {
     /// The branches a plan reads.
     pub fn plan_branches(plan: &Plan, out: &mut Vec<usize>) {
         match plan {
-            Plan::Branch { branch, .. } => out.push(*branch),
+            Plan::Branch { branch, .. } | Plan::Object { branch, .. } => out.push(*branch),
             Plan::Struct { fields } => fields.iter().for_each(|(_, p)| Self::plan_branches(p, out)),
             Plan::Clones { count, members } => {
                 out.push(*count);
@@ -132,6 +137,7 @@ impl Member {
         match self {
             Member::Values { prim, inner } => fixed_type(prim.data_type(), inner),
             Member::Str => DataType::Utf8,
+            Member::Object(d) => d.data_type(),
         }
     }
 }
@@ -147,20 +153,21 @@ impl Plan {
             Plan::Clones { members, .. } => DataType::List(item(DataType::Struct(
                 members.iter().map(|(n, _, m)| Field::new(n, m.data_type(), false)).collect::<Fields>(),
             ))),
+            Plan::Object { decoder, .. } => decoder.data_type(),
         }
     }
 }
 
 /// Plans the column of top-level branch `i`; `Unsupported` names the type that cannot be decoded yet.
-pub fn plan_column(idx: &BranchIndex, i: usize) -> Result<Plan> {
-    plan_branch(idx, i).map_err(|e| e.in_object(&idx.branches[i].name))
+pub fn plan_column(idx: &BranchIndex, db: &StreamerDb, i: usize) -> Result<Plan> {
+    plan_branch(idx, db, i).map_err(|e| e.in_object(&idx.branches[i].name))
 }
 
-fn plan_branch(idx: &BranchIndex, i: usize) -> Result<Plan> {
+fn plan_branch(idx: &BranchIndex, db: &StreamerDb, i: usize) -> Result<Plan> {
     let b = &idx.branches[i];
     match b.kind {
         BranchKind::Plain if idx.children[i].is_empty() => Ok(Plan::Branch { branch: i, content: plain_content(b)? }),
-        BranchKind::Element => plan_element(idx, i),
+        BranchKind::Element => plan_element(idx, db, i),
         _ => Err(Error::unsupported(format!("{} branch '{}' ({})", b.class_name, b.name, b.title))),
     }
 }
@@ -204,7 +211,7 @@ fn member_name(parent: &str, child: &str) -> String {
     stripped.rsplit('.').next().unwrap_or(stripped).to_string()
 }
 
-fn plan_element(idx: &BranchIndex, i: usize) -> Result<Plan> {
+fn plan_element(idx: &BranchIndex, db: &StreamerDb, i: usize) -> Result<Plan> {
     let b = &idx.branches[i];
     let e = b
         .element
@@ -212,7 +219,13 @@ fn plan_element(idx: &BranchIndex, i: usize) -> Result<Plan> {
         .ok_or_else(|| Error::Internal(format!("element branch '{}' without element info", b.name)))?;
     let kids = &idx.children[i];
     if kids.is_empty() {
-        return Ok(Plan::Branch { branch: i, content: element_content(b)? });
+        return match element_content(b) {
+            Ok(content) => Ok(Plan::Branch { branch: i, content }),
+            Err(e) if e.is_unsupported() => {
+                plan_object(b, db).map(|decoder| Plan::Object { branch: i, decoder: Arc::new(decoder) })
+            }
+            Err(e) => Err(e),
+        };
     }
     if e.btype == 3 || e.btype == 4 {
         let mut members = Vec::with_capacity(kids.len());
@@ -224,14 +237,19 @@ fn plan_element(idx: &BranchIndex, i: usize) -> Result<Plan> {
                     s.name, b.name
                 )));
             }
-            members.push((member_name(&b.name, &s.name), k, member_content(s)?));
+            let member = match member_content(s) {
+                Ok(m) => m,
+                Err(e) if e.is_unsupported() => Member::Object(Arc::new(plan_member(s, db)?)),
+                Err(e) => return Err(e),
+            };
+            members.push((member_name(&b.name, &s.name), k, member));
         }
         return Ok(Plan::Clones { count: i, members });
     }
     let mut fields = Vec::with_capacity(kids.len());
     for &k in kids {
         let s = &idx.branches[k];
-        fields.push((member_name(&b.name, &s.name), plan_branch(idx, k).map_err(|e| e.in_object(&s.name))?));
+        fields.push((member_name(&b.name, &s.name), plan_branch(idx, db, k).map_err(|e| e.in_object(&s.name))?));
     }
     Ok(Plan::Struct { fields })
 }

@@ -17,6 +17,7 @@ use crate::arrow::ReadOptions;
 use crate::arrow::decode::{Piece, PieceSource, decode_plan};
 use crate::arrow::plan::{BranchIndex, Plan, plan_column};
 use crate::bytes::{CoalesceConfig, read_ranges};
+use crate::dict::StreamerDb;
 use crate::error::{Error, Result, ResultExt};
 use crate::file::RootFile;
 use crate::tree::basket::{BasketData, decode_basket, embedded_basket};
@@ -59,20 +60,23 @@ impl TreeReader {
     pub async fn open(file: &RootFile, tree_path: &str, options: &ReadOptions) -> Result<Self> {
         let key = file.key(tree_path).await?;
         let tree = crate::tree::read_tree(file, &key).await?;
-        Self::from_tree(file, Arc::new(tree), options)
+        Self::from_tree(file, Arc::new(tree), options).await
     }
 
     /// A reader over an already-read tree.
-    pub fn from_tree(file: &RootFile, tree: Arc<Tree>, options: &ReadOptions) -> Result<Self> {
+    pub async fn from_tree(file: &RootFile, tree: Arc<Tree>, options: &ReadOptions) -> Result<Self> {
+        let db = file.streamers().await.in_object(&tree.path)?;
         let index = Arc::new(BranchIndex::new(&tree));
-        Self::with_index(file, tree, index, options)
+        Self::with_index(file, tree, index, &db, options)
     }
 
-    /// A reader over an already-read tree and its branch index (share both across many readers of one tree).
+    /// A reader over an already-read tree, its branch index and the file's streamers (share them
+    /// across many readers of one tree).
     pub fn with_index(
         file: &RootFile,
         tree: Arc<Tree>,
         index: Arc<BranchIndex>,
+        db: &StreamerDb,
         options: &ReadOptions,
     ) -> Result<Self> {
         let mut fields = Vec::new();
@@ -83,7 +87,7 @@ impl TreeReader {
             Some(names) => {
                 for name in names {
                     let i = index.top_level(name).map_err(ctx)?;
-                    let plan = plan_column(&index, i).map_err(ctx)?;
+                    let plan = plan_column(&index, db, i).map_err(ctx)?;
                     fields.push(Field::new(name, plan.data_type(), false));
                     columns.push(plan);
                 }
@@ -91,7 +95,7 @@ impl TreeReader {
             None => {
                 for &i in &index.top {
                     let name = index.branches[i].name.clone();
-                    match plan_column(&index, i) {
+                    match plan_column(&index, db, i) {
                         Ok(plan) => {
                             fields.push(Field::new(&name, plan.data_type(), false));
                             columns.push(plan);

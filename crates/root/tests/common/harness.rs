@@ -16,6 +16,7 @@ use arrow_array::{ArrayRef, new_empty_array};
 use std::sync::Arc;
 
 use hadron_root::arrow::{BranchIndex, ReadOptions, TreeReader};
+use hadron_root::dict::StreamerDb;
 use hadron_root::tree::Tree;
 use hadron_root::{Error, RootFile};
 
@@ -235,6 +236,7 @@ fn classify(e: &Error) -> Outcome {
 struct OpenTree {
     tree: Arc<Tree>,
     index: Arc<BranchIndex>,
+    db: Arc<StreamerDb>,
 }
 
 async fn read_open_tree(
@@ -242,7 +244,7 @@ async fn read_open_tree(
     tree: &OpenTree,
     options: &ReadOptions,
 ) -> Result<(arrow_schema::SchemaRef, Vec<arrow_array::RecordBatch>), Error> {
-    let mut reader = TreeReader::with_index(file, tree.tree.clone(), tree.index.clone(), options)?;
+    let mut reader = TreeReader::with_index(file, tree.tree.clone(), tree.index.clone(), &tree.db, options)?;
     let mut batches = Vec::new();
     while let Some(b) = reader.next_batch().await? {
         batches.push(b);
@@ -295,12 +297,12 @@ async fn check_tree(file: &RootFile, path: &Path, tree: &TreeRef, python: Option
         columns.entry(top.as_str()).or_default().push(b);
     }
     // Read the tree record and index its branches once for all its columns.
-    let open = match file.tree(&tree.tree).await {
-        Ok(t) => {
+    let open = match (file.tree(&tree.tree).await, file.streamers().await) {
+        (Ok(t), Ok(db)) => {
             let t = Arc::new(t);
-            Ok(OpenTree { index: Arc::new(BranchIndex::new(&t)), tree: t })
+            Ok(OpenTree { index: Arc::new(BranchIndex::new(&t)), tree: t, db })
         }
-        Err(e) => Err(e),
+        (Err(e), _) | (_, Err(e)) => Err(e),
     };
     for column in order {
         let branches = &columns[column];
