@@ -153,10 +153,24 @@ fn inflate_zlib(body: &[u8], n: usize, out: &mut Vec<u8>) -> std::result::Result
     Ok(())
 }
 
+thread_local! {
+    /// One zstd decompression context per thread, reused across blocks.
+    static ZSTD: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { std::cell::RefCell::new(None) };
+}
+
 fn unzstd(body: &[u8], n: usize, out: &mut Vec<u8>) -> std::result::Result<(), String> {
     let start = out.len();
     out.resize(start + n, 0);
-    let got = zstd::bulk::decompress_to_buffer(body, &mut out[start..]).map_err(|e| format!("zstd: {e}"))?;
+    let got = ZSTD.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(zstd::bulk::Decompressor::new().map_err(|e| format!("zstd: {e}"))?);
+        }
+        match slot.as_mut() {
+            Some(d) => d.decompress_to_buffer(body, &mut out[start..]).map_err(|e| format!("zstd: {e}")),
+            None => Err("zstd: no decompression context".to_string()),
+        }
+    })?;
     out.truncate(start + got);
     Ok(())
 }

@@ -191,7 +191,11 @@ pub fn decode_content(content: &Content, pieces: &[Piece], n: usize) -> Result<A
         }
         Content::Jagged { prim, header, inner } => {
             let group = product(inner) * prim.disk_size();
-            let mut v = Values::with_capacity(*prim, 0);
+            let mut v = Values::with_capacity(
+                *prim,
+                pieces.iter().map(|p| p.basket.entries_bytes(p.entries.clone()).len()).sum::<usize>()
+                    / prim.disk_size(),
+            );
             let mut offsets = Vec::with_capacity(n + 1);
             offsets.push(0i32);
             let mut total = 0usize;

@@ -39,12 +39,17 @@ pub enum Values {
 
 macro_rules! extend_be {
     ($v:expr, $bytes:expr, $t:ty) => {{
+        // Resize then convert in place: a counted loop over exact chunks that LLVM vectorises
+        // (byte-swap shuffles), unlike `extend` over a mapped iterator.
         const N: usize = std::mem::size_of::<$t>();
-        $v.extend($bytes.chunks_exact(N).map(|c| {
+        let start = $v.len();
+        let n = $bytes.len() / N;
+        $v.resize(start + n, <$t>::default());
+        for (dst, c) in $v[start..].iter_mut().zip($bytes.chunks_exact(N)) {
             let mut a = [0u8; N];
             a.copy_from_slice(c);
-            <$t>::from_be_bytes(a)
-        }))
+            *dst = <$t>::from_be_bytes(a);
+        }
     }};
 }
 

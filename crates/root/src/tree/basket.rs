@@ -146,19 +146,18 @@ pub fn decode_basket(raw: &[u8], loc: &BasketLocator) -> Result<BasketData> {
         if io_bits & GENERATE_OFFSET_MAP != 0 {
             return Err(Error::unsupported("basket with generated offset maps (fIOBits kGenerateOffsetMap)"));
         }
-        let mut t = Cursor::new(&payload[border..]).with_origin(border as u64);
-        let n = t.i32()?;
-        if n < 0 || (n as usize) < n_entries {
-            return Err(Error::corrupt_at_file(
-                loc.seek,
-                format!("entry-offset table has {n} values for {n_entries} entries"),
-            ));
-        }
+        let table = &payload[border..];
+        let n = Cursor::new(table).with_origin(border as u64).i32()?;
+        let values =
+            table.get(4..4 + 4 * n_entries).filter(|_| n >= 0 && n as usize >= n_entries).ok_or_else(|| {
+                Error::corrupt_at_file(loc.seek, format!("entry-offset table has {n} values for {n_entries} entries"))
+            })?;
         let mut o = Vec::with_capacity(n_entries + 1);
-        for _ in 0..n_entries {
-            let v = t.i32()?;
-            o.push((v as i64 - key_len as i64).max(0) as u32);
-        }
+        o.extend(
+            values
+                .chunks_exact(4)
+                .map(|c| (i32::from_be_bytes([c[0], c[1], c[2], c[3]]) as i64 - key_len as i64).max(0) as u32),
+        );
         o.push(border as u32);
         Some(o)
     } else {
