@@ -98,7 +98,13 @@ impl TreeReader {
         }
         needed.sort_unstable();
         needed.dedup();
-        let entries = tree.entries;
+        // A tree whose branches were filled one by one (`TBranch::Fill`, e.g. LHCb's `Refs`) never
+        // counted its entries (fEntries = 0): read as far as every projected branch goes.
+        let entries = if tree.entries == 0 {
+            needed.iter().map(|&b| index.branches[b].entries).min().unwrap_or(0)
+        } else {
+            tree.entries
+        };
         let range = match &options.entries {
             Some(r) => r.start.min(entries)..r.end.min(entries),
             None => 0..entries,

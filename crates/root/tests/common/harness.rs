@@ -202,7 +202,12 @@ async fn read_column(file: &RootFile, tree: &str, column: &str) -> Result<Option
             Ok((schema, batches)) => {
                 if let Ok(index) = schema.index_of(name) {
                     let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
-                    return Ok(Some((rows, batches.iter().map(|b| b.column(index).clone()).collect())));
+                    let mut arrays: Vec<ArrayRef> = batches.iter().map(|b| b.column(index).clone()).collect();
+                    // No entries, no batches: the schema's type still has one (empty) part per leaf.
+                    if arrays.is_empty() {
+                        arrays.push(arrow_array::new_empty_array(schema.field(index).data_type()));
+                    }
+                    return Ok(Some((rows, arrays)));
                 }
             }
             Err(e @ Error::NotFound { .. }) if k + 1 < candidates.len() => {
