@@ -199,9 +199,21 @@ fn plain_content(b: &Branch) -> Result<Content> {
     }
 }
 
+/// The field name of sub-branch `child` of `parent` (the rule in the module docs of `arrow`): the
+/// child's name minus `parent.` (or `parent` when it ends in a dot), minus trailing `[N]` dimensions.
 fn member_name(parent: &str, child: &str) -> String {
-    let stripped = child.strip_prefix(parent).and_then(|r| r.strip_prefix('.')).unwrap_or(child);
-    stripped.rsplit('.').next().unwrap_or(stripped).to_string()
+    let mut name = child;
+    if let Some(rest) = child.strip_prefix(parent) {
+        if parent.ends_with('.') && !rest.is_empty() {
+            name = rest;
+        } else if let Some(rest) = rest.strip_prefix('.').filter(|r| !r.is_empty()) {
+            name = rest;
+        }
+    }
+    match name.find('[') {
+        Some(i) if i > 0 && name.ends_with(']') => name[..i].to_string(),
+        _ => name.to_string(),
+    }
 }
 
 fn plan_element(idx: &BranchIndex, i: usize) -> Result<Plan> {
@@ -313,4 +325,20 @@ fn element_content(b: &Branch) -> Result<Content> {
         _ => None,
     };
     content.ok_or_else(unsupported)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::member_name;
+
+    #[test]
+    fn member_names_are_relative_to_the_parent() {
+        assert_eq!(member_name("evt", "ArrayI16[10]"), "ArrayI16");
+        assert_eq!(member_name("P3", "P3.Px"), "Px");
+        assert_eq!(member_name("evt.", "evt.P3"), "P3");
+        // Nested split members flattened under a collection keep their dotted path (mu2e's `demtch`).
+        assert_eq!(member_name("demtch", "demtch.poca.fCoordinates.fX"), "poca.fCoordinates.fX");
+        assert_eq!(member_name("fTracks", "fTracks.fP[3]"), "fP");
+        assert_eq!(member_name("a", "b"), "b");
+    }
 }

@@ -4,8 +4,9 @@
 //! Column mapping (the Arrow layer's contract): a top-level branch `x` is column `x`; a branch
 //! deeper down, `P/P.m`, is field `m` (its name minus the parent's name and a dot, and minus any
 //! `[N]` dimensions) of column `P`, reached through any `List`/`FixedSizeList` (TClonesArray,
-//! `vector<Class>`) or directly (a single split object). A leaf-list branch is a struct column
-//! whose fields are compared with uproot's record fields.
+//! `vector<Class>`) or directly (a single split object). A member ROOT flattened under its
+//! collection, `P/P.a.b`, is the one field `a.b`, not a path a → b. A leaf-list branch is a
+//! struct column whose fields are compared with uproot's record fields.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -92,22 +93,12 @@ pub fn field_name(parent: &str, child: &str) -> String {
     }
 }
 
-/// Projects a column's batches onto a field path; a dotted field name that is not a field is
-/// tried as a path of nested fields.
+/// Projects a column's batches onto a field path (a dotted field name is one field: the rule of
+/// `hadron_root::arrow`'s module docs).
 fn project_path(arrays: &[ArrayRef], path: &[String]) -> Result<Vec<ArrayRef>, String> {
     let mut out = arrays.to_vec();
     for name in path {
-        let mut next = Vec::with_capacity(out.len());
-        for a in &out {
-            let projected = project(a, name).or_else(|first| {
-                if !name.contains('.') {
-                    return Err(first);
-                }
-                name.split('.').try_fold(a.clone(), |acc, part| project(&acc, part)).map_err(|_| first)
-            })?;
-            next.push(projected);
-        }
-        out = next;
+        out = out.iter().map(|a| project(a, name)).collect::<Result<_, _>>()?;
     }
     Ok(out)
 }
