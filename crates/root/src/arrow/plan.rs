@@ -321,7 +321,11 @@ fn element_content(b: &Branch) -> Result<Content> {
         }
         code::TSTRING => Some(Content::Str { header: 0 }),
         code::STL | code::STL_STRING => el.and_then(|x| content_of_type(&x.type_name)),
-        -1 | 0 if e.id < 0 => content_of_type(&e.class_name),
+        // A top-level `std::string`/`TString` branch holds bare strings (no version header).
+        -1 | 0 if e.id < 0 => match TypeName::parse(&e.class_name) {
+            TypeName::String => Some(Content::Str { header: 0 }),
+            _ => content_of_type(&e.class_name),
+        },
         _ => None,
     };
     content.ok_or_else(unsupported)
