@@ -226,9 +226,12 @@ fn plan_element(idx: &BranchIndex, i: usize) -> Result<Plan> {
     if kids.is_empty() {
         return Ok(Plan::Branch { branch: i, content: element_content(b)? });
     }
+    // A member branch that was never filled while its parent was (disabled when the tree was
+    // written: ROOT refuses to read it, "has to be enabled") holds no data: it is left out.
+    let kids: Vec<usize> = kids.iter().copied().filter(|&k| !never_filled(b, &idx.branches[k])).collect();
     if e.btype == 3 || e.btype == 4 {
         let mut members = Vec::with_capacity(kids.len());
-        for &k in kids {
+        for &k in &kids {
             let s = &idx.branches[k];
             if !idx.children[k].is_empty() {
                 return Err(Error::unsupported(format!(
@@ -241,11 +244,16 @@ fn plan_element(idx: &BranchIndex, i: usize) -> Result<Plan> {
         return Ok(Plan::Clones { count: i, members });
     }
     let mut fields = Vec::with_capacity(kids.len());
-    for &k in kids {
+    for &k in &kids {
         let s = &idx.branches[k];
         fields.push((member_name(&b.name, &s.name), plan_branch(idx, k).map_err(|e| e.in_object(&s.name))?));
     }
     Ok(Plan::Struct { fields })
+}
+
+/// Whether sub-branch `s` of `parent` was never filled although `parent` was (no entries, no baskets).
+fn never_filled(parent: &Branch, s: &Branch) -> bool {
+    parent.entries > 0 && s.entries == 0 && s.baskets.is_empty() && s.embedded.is_empty()
 }
 
 fn streamer_prim(st: i32, el: Option<&StreamerElement>) -> Option<Prim> {
