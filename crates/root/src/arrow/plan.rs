@@ -24,6 +24,8 @@ pub enum Content {
     VecVec { prim: Prim },
     /// A leaf-list: fixed-size interleaved fields per entry.
     LeafList { fields: Vec<(String, Prim, Vec<usize>)> },
+    /// `TObject::fBits`: one `u32` per entry, followed by a 2-byte process id when `kIsReferenced`.
+    Bits,
 }
 
 /// One element-wise member of a split TClonesArray / collection of objects.
@@ -33,6 +35,8 @@ pub enum Member {
     Values { prim: Prim, inner: Vec<usize> },
     /// One string per element.
     Str,
+    /// `TObject::fBits` per element: `u32`, plus a 2-byte process id when `kIsReferenced` is set.
+    Bits,
 }
 
 /// How to build one column from one or more branches (indexes into [`BranchIndex`]).
@@ -122,6 +126,7 @@ impl Content {
             Content::LeafList { fields } => DataType::Struct(
                 fields.iter().map(|(n, p, d)| Field::new(n, fixed_type(p.data_type(), d), false)).collect::<Fields>(),
             ),
+            Content::Bits => DataType::UInt32,
         }
     }
 }
@@ -132,6 +137,7 @@ impl Member {
         match self {
             Member::Values { prim, inner } => fixed_type(prim.data_type(), inner),
             Member::Str => DataType::Utf8,
+            Member::Bits => DataType::UInt32,
         }
     }
 }
@@ -276,6 +282,7 @@ fn member_content(s: &Branch) -> Result<Member> {
     let st = e.map_or(-1, |e| e.streamer_type);
     let el = e.and_then(|e| e.streamer.as_ref());
     match st {
+        code::BITS => Some(Member::Bits),
         1..=19 => streamer_prim(st, el).map(|prim| Member::Values { prim, inner: Vec::new() }),
         21..=39 => streamer_prim(st - code::OFFSET_L, el).map(|prim| Member::Values { prim, inner: element_dims(el) }),
         code::TSTRING => Some(Member::Str),
@@ -322,6 +329,7 @@ fn element_content(b: &Branch) -> Result<Content> {
         ))
     };
     let content = match st {
+        code::BITS => Some(Content::Bits),
         1..=19 => streamer_prim(st, el).map(|prim| Content::Fixed { prim, dims: Vec::new() }),
         21..=39 => streamer_prim(st - code::OFFSET_L, el).map(|prim| Content::Fixed { prim, dims: element_dims(el) }),
         41..=59 => {

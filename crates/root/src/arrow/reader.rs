@@ -79,8 +79,17 @@ impl TreeReader {
                 }
             }
             None => {
-                for &i in &index.top {
+                for (n, &i) in index.top.iter().enumerate() {
                     let name = index.branches[i].name.clone();
+                    // Two top-level branches with one name (a misconfigured Delphes card writes two
+                    // `Particle`s): ROOT's TTree::GetBranch finds only the first; so does hadron.
+                    if index.top[..n].iter().any(|&j| index.branches[j].name == name) {
+                        let e = Error::unsupported(format!(
+                            "a second top-level branch named '{name}' (only the first is readable by name)"
+                        ));
+                        skipped.push((name, ctx(e)));
+                        continue;
+                    }
                     match plan_column(&index, i) {
                         Ok(plan) => {
                             fields.push(Field::new(&name, plan.data_type(), false));

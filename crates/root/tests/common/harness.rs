@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arrow_array::ArrayRef;
-use hadron_root::arrow::{ReadOptions, read_tree};
+use hadron_root::arrow::{ReadOptions, TreeReader, read_tree};
 use hadron_root::{Error, RootFile};
 
 use super::canonical::{Part, canonical, project};
@@ -211,22 +211,37 @@ async fn read_column(file: &RootFile, tree: &str, column: &str) -> Result<Option
 }
 
 async fn check_tree(file: &RootFile, tree: &TreeRef, report: &mut FileReport) {
-    let mut columns: BTreeMap<&str, Vec<&BranchRef>> = BTreeMap::new();
+    // Columns keyed by (top-level name, occurrence): a tree may hold two top-level branches of one
+    // name (uproot lists each one's sub-branches together, so a new run of a name is a new one).
+    let mut columns: BTreeMap<(&str, usize), Vec<&BranchRef>> = BTreeMap::new();
     let mut order = Vec::new();
+    let mut previous: Option<&str> = None;
     for b in &tree.branches {
         let Some(top) = b.chain.first() else { continue };
+        if previous != Some(top.as_str()) {
+            let seen = order.iter().filter(|(name, _)| *name == top.as_str()).count();
+            order.push((top.as_str(), seen));
+            previous = Some(top.as_str());
+        }
+        let Some(&key) = order.last() else { continue };
         if !b.ok {
             let why = b.error.clone().unwrap_or_default();
             report.branches.push((tree.tree.clone(), b.branch.clone(), b.typename.clone(), Outcome::UprootCannot(why)));
             continue;
         }
-        if !columns.contains_key(top.as_str()) {
-            order.push(top.as_str());
-        }
-        columns.entry(top.as_str()).or_default().push(b);
+        columns.entry(key).or_default().push(b);
     }
-    for column in order {
-        let branches = &columns[column];
+    for key in order {
+        let Some(branches) = columns.get(&key) else { continue };
+        let (column, occurrence) = key;
+        if occurrence > 0 {
+            // Only the first branch of a name is readable by name: hadron must say so.
+            let outcome = skipped_column(file, &tree.tree, column).await;
+            for b in branches {
+                report.branches.push((tree.tree.clone(), b.branch.clone(), b.typename.clone(), outcome.clone()));
+            }
+            continue;
+        }
         let result = read_column(file, &tree.tree, column).await;
         for b in branches {
             let outcome = match &result {
@@ -236,6 +251,18 @@ async fn check_tree(file: &RootFile, tree: &TreeRef, report: &mut FileReport) {
             };
             report.branches.push((tree.tree.clone(), b.branch.clone(), b.typename.clone(), outcome));
         }
+    }
+}
+
+/// The outcome of a later top-level branch named `column`: the reason a read-everything
+/// projection gives for leaving it out.
+async fn skipped_column(file: &RootFile, tree: &str, column: &str) -> Outcome {
+    match TreeReader::open(file, tree, &ReadOptions::default()).await {
+        Ok(reader) => match reader.skipped().iter().rev().find(|(name, _)| name == column) {
+            Some((_, e)) => classify(e),
+            None => Outcome::Failed(format!("a second top-level branch '{column}' is not reported skipped")),
+        },
+        Err(e) => classify(&e),
     }
 }
 
