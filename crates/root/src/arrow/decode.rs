@@ -8,6 +8,7 @@ use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 use arrow_schema::{Field, Fields};
 
 use crate::arrow::plan::{Content, Member, Plan, item};
+use crate::arrow::refs::{self, K_IS_REFERENCED};
 use crate::arrow::types::Prim;
 use crate::arrow::values::{Strings, Values};
 use crate::bytes::Cursor;
@@ -142,6 +143,10 @@ fn decode_member(m: &Member, pieces: &[Piece], counts: &[i32], total: usize) -> 
                 ));
             }
             Ok(Arc::new(UInt32Array::from(v)))
+        }
+        Member::Ref => refs::decode_refs(pieces.iter().map(|p| p.basket.entries_bytes(p.entries.clone())), total),
+        Member::RefArray => {
+            refs::decode_ref_arrays(pieces.iter().map(|p| p.basket.entries_bytes(p.entries.clone())), total)
         }
         Member::Str => {
             let mut s = Strings::new();
@@ -346,19 +351,21 @@ pub fn decode_content(content: &Content, pieces: &[Piece], n: usize) -> Result<A
     }
 }
 
-/// `TObject::kIsReferenced`: the object is referenced by a `TRef`, and its streamer writes the
-/// 2-byte index of its `TProcessID` after `fBits`.
-const K_IS_REFERENCED: u32 = 1 << 4;
+/// `TObject::kMustCleanup`, which ROOT sets on a referenced object when it registers it with its
+/// `TProcessID` on reading (`TProcessID::PutObjectWithID`).
+const K_MUST_CLEANUP: u32 = 1 << 3;
 
-/// Appends the `fBits` values in `bytes` (each a big-endian `u32`, then 2 bytes when
-/// `kIsReferenced` is set, as `TStreamerInfo::ReadBuffer` reads `kBits`); returns how many.
+/// Appends the `fBits` values in `bytes` (each a big-endian `u32`, then 2 bytes of process id when
+/// `kIsReferenced` is set, as `TStreamerInfo::ReadBuffer` reads `kBits`); returns how many. The
+/// values are what ROOT's objects hold after reading: referenced ones gain `kMustCleanup`.
 fn read_bits(bytes: &[u8], out: &mut Vec<u32>) -> Result<usize> {
     let mut c = Cursor::new(bytes);
     let mut k = 0;
     while !c.is_empty() {
-        let bits = c.u32()?;
+        let mut bits = c.u32()?;
         if bits & K_IS_REFERENCED != 0 {
             c.skip(2)?;
+            bits |= K_MUST_CLEANUP;
         }
         out.push(bits);
         k += 1;
@@ -380,7 +387,7 @@ mod tests {
         let bytes = [0x03, 0, 0, 0, 0x03, 0, 0, 0x10, 0, 1, 0x03, 0, 0, 0];
         let mut v = Vec::new();
         assert_eq!(read_bits(&bytes, &mut v).unwrap(), 3);
-        assert_eq!(v, [0x0300_0000, 0x0300_0010, 0x0300_0000]);
+        assert_eq!(v, [0x0300_0000, 0x0300_0018, 0x0300_0000]);
         assert!(read_bits(&[0, 0, 0, 0x10, 0], &mut Vec::new()).is_err());
     }
 }

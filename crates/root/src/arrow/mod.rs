@@ -12,6 +12,7 @@
 mod decode;
 mod plan;
 mod reader;
+mod refs;
 pub mod types;
 mod values;
 

@@ -37,6 +37,10 @@ pub enum Member {
     Str,
     /// `TObject::fBits` per element: `u32`, plus a 2-byte process id when `kIsReferenced` is set.
     Bits,
+    /// A `TRef` per element (see `arrow/refs.rs`).
+    Ref,
+    /// A `TRefArray` per element (see `arrow/refs.rs`).
+    RefArray,
 }
 
 /// How to build one column from one or more branches (indexes into [`BranchIndex`]).
@@ -138,6 +142,8 @@ impl Member {
             Member::Values { prim, inner } => fixed_type(prim.data_type(), inner),
             Member::Str => DataType::Utf8,
             Member::Bits => DataType::UInt32,
+            Member::Ref => crate::arrow::refs::ref_type(),
+            Member::RefArray => crate::arrow::refs::ref_array_type(),
         }
     }
 }
@@ -286,6 +292,11 @@ fn member_content(s: &Branch) -> Result<Member> {
         1..=19 => streamer_prim(st, el).map(|prim| Member::Values { prim, inner: Vec::new() }),
         21..=39 => streamer_prim(st - code::OFFSET_L, el).map(|prim| Member::Values { prim, inner: element_dims(el) }),
         code::TSTRING => Some(Member::Str),
+        code::OBJECT => match el.map(|x| x.type_name.as_str()) {
+            Some("TRef") => Some(Member::Ref),
+            Some("TRefArray") => Some(Member::RefArray),
+            _ => None,
+        },
         _ => None,
     }
     .ok_or_else(|| {

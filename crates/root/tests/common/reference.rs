@@ -108,7 +108,8 @@ fn branch(b: &Value) -> Result<BranchRef, String> {
 /// Replaces the values of some branches of `tree` in `file` by ROOT's (the JSON of
 /// `tests/peers/root_reference.py`), keeping uproot's names and types for the messages.
 pub fn override_with_root(file: &mut FileRef, tree: &str, root: &Value, why: &str) -> Result<(), String> {
-    let t = file.trees.iter_mut().find(|t| t.tree == tree).ok_or_else(|| format!("no tree {tree} in uproot's answer"))?;
+    let t =
+        file.trees.iter_mut().find(|t| t.tree == tree).ok_or_else(|| format!("no tree {tree} in uproot's answer"))?;
     for b in arr(root, "branches") {
         let ours = branch(b)?;
         let theirs = t

@@ -4,9 +4,11 @@
 Usage:
   root_reference.py FILE TREE_PATH BRANCH[,BRANCH...] OUT.json
 
-The conformance test uses it for the few branches where uproot and ROOT disagree (see
-`OVERRIDES` in `crates/root/tests/common/harness.rs`): ROOT is the truth there. Values come from
-`RDataFrame.AsNumpy`; a fixed-size array branch (`x[3]`) becomes one regular list level.
+BRANCH is uproot's path of a branch, `P/P.m` (its last part is the RDataFrame column). The
+conformance test uses it for the few branches where uproot and ROOT disagree (`ROOT_IS_TRUTH` in
+`crates/root/tests/common/mod.rs`): ROOT is the truth there. Values come from
+`RDataFrame.AsNumpy`; a column of arrays (`x[3]`, a TClonesArray member) becomes one list level
+(the canonical form does not tell regular from jagged lists).
 Output: {"file", "root", "tree", "entries", "branches": [BRANCH, ...]} where BRANCH has the same
 keys as in `uproot_reference.py` ("branch", "chain", "ok", "error", "entries", "parts").
 """
@@ -31,17 +33,19 @@ def main(argv):
     _, file_path, tree_path, branches, out_path = argv
     import ROOT  # noqa: E402  (slow to import: only when needed)
 
-    names = branches.split(",")
+    paths = branches.split(",")
+    names = [p.split("/")[-1] for p in paths]
     tree_name = tree_path.rpartition(";")[0] or tree_path
     df = ROOT.RDataFrame(tree_name, file_path)
     columns = df.AsNumpy(names)
     entries = int(df.Count().GetValue())
     out = {"file": file_path, "root": ROOT.gROOT.GetVersion(), "tree": tree_path, "entries": entries, "branches": []}
-    for name in names:
+    for path, name in zip(paths, names):
         data = columns[name]
         if data.dtype == object:
-            data = np.stack([np.asarray(x) for x in data]) if len(data) else np.zeros((0,), np.float64)
-        b = {"branch": name, "chain": [name], "ok": False, "error": None, "entries": int(len(data)), "parts": []}
+            data = ak.Array([np.asarray(x).tolist() for x in data])
+        chain = path.split("/")
+        b = {"branch": path, "chain": chain, "ok": False, "error": None, "entries": int(len(data)), "parts": []}
         try:
             parts = []
             walk(ak.to_layout(data), [], [], parts)
