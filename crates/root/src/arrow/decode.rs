@@ -3,12 +3,13 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use arrow_array::{Array, ArrayRef, FixedSizeListArray, ListArray, StructArray};
+use arrow_array::{Array, ArrayRef, FixedSizeListArray, ListArray, StructArray, UInt32Array};
 use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 use arrow_schema::{Field, Fields};
 
 use crate::arrow::object_read::decode_object;
 use crate::arrow::plan::{Content, Member, Plan, item};
+use crate::arrow::refs::{self, K_IS_REFERENCED};
 use crate::arrow::types::Prim;
 use crate::arrow::values::{Strings, Values};
 use crate::bytes::Cursor;
@@ -141,6 +142,23 @@ fn decode_member(m: &Member, pieces: &[Piece], counts: &[i32], total: usize) -> 
                 ));
             }
             wrap_fixed(v.finish(), inner)
+        }
+        Member::Bits => {
+            let mut v = Vec::with_capacity(total);
+            for p in pieces {
+                read_bits(p.basket.entries_bytes(p.entries.clone()), &mut v)?;
+            }
+            if v.len() != total {
+                return Err(Error::corrupt(
+                    0,
+                    format!("member holds {} fBits values, the collection sizes say {total}", v.len()),
+                ));
+            }
+            Ok(Arc::new(UInt32Array::from(v)))
+        }
+        Member::Ref => refs::decode_refs(pieces.iter().map(|p| p.basket.entries_bytes(p.entries.clone())), total),
+        Member::RefArray => {
+            refs::decode_ref_arrays(pieces.iter().map(|p| p.basket.entries_bytes(p.entries.clone())), total)
         }
         Member::Str => {
             let mut s = Strings::new();
@@ -305,6 +323,17 @@ pub fn decode_content(content: &Content, pieces: &[Piece], n: usize) -> Result<A
             }
             list(outer, list(inner, v.finish())?)
         }
+        Content::Bits => {
+            let mut v = Vec::with_capacity(n);
+            for p in pieces {
+                for i in p.entries.clone() {
+                    if read_bits(p.entry_bytes(i), &mut v)? != 1 {
+                        return Err(Error::corrupt(0, "an fBits entry does not hold exactly one value"));
+                    }
+                }
+            }
+            Ok(Arc::new(UInt32Array::from(v)))
+        }
         Content::LeafList { fields } => {
             let sizes: Vec<usize> = fields.iter().map(|(_, p, d)| product(d) * p.disk_size()).collect();
             let stride: usize = sizes.iter().sum();
@@ -338,6 +367,43 @@ pub fn decode_content(content: &Content, pieces: &[Piece], n: usize) -> Result<A
     }
 }
 
+/// `TObject::kMustCleanup`, which ROOT sets on a referenced object when it registers it with its
+/// `TProcessID` on reading (`TProcessID::PutObjectWithID`).
+const K_MUST_CLEANUP: u32 = 1 << 3;
+
+/// Appends the `fBits` values in `bytes` (each a big-endian `u32`, then 2 bytes of process id when
+/// `kIsReferenced` is set, as `TStreamerInfo::ReadBuffer` reads `kBits`); returns how many. The
+/// values are what ROOT's objects hold after reading: referenced ones gain `kMustCleanup`.
+fn read_bits(bytes: &[u8], out: &mut Vec<u32>) -> Result<usize> {
+    let mut c = Cursor::new(bytes);
+    let mut k = 0;
+    while !c.is_empty() {
+        let mut bits = c.u32()?;
+        if bits & K_IS_REFERENCED != 0 {
+            c.skip(2)?;
+            bits |= K_MUST_CLEANUP;
+        }
+        out.push(bits);
+        k += 1;
+    }
+    Ok(k)
+}
+
 fn header_error(len: usize, header: usize) -> Error {
     Error::corrupt(0, format!("entry of {len} bytes is shorter than its {header}-byte header"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn referenced_objects_carry_a_process_id_after_fbits() {
+        // 0x03000000 (kNotDeleted | kIsOnHeap), then 0x03000010 (kIsReferenced) + pid 0x0001.
+        let bytes = [0x03, 0, 0, 0, 0x03, 0, 0, 0x10, 0, 1, 0x03, 0, 0, 0];
+        let mut v = Vec::new();
+        assert_eq!(read_bits(&bytes, &mut v).unwrap(), 3);
+        assert_eq!(v, [0x0300_0000, 0x0300_0018, 0x0300_0000]);
+        assert!(read_bits(&[0, 0, 0, 0x10, 0], &mut Vec::new()).is_err());
+    }
 }

@@ -2,12 +2,19 @@
 //!
 //! Mapping (DESIGN.md): leaf → primitive; counter-jagged or `std::vector` → `List`; split class or
 //! `TClonesArray` → `List<Struct>` named after the parent branch; leaf-list → `Struct`; strings → `Utf8`.
+//!
+//! Field names of sub-branches: a sub-branch `child` of branch `parent` is the struct field named
+//! `child` minus the prefix `parent.` (or `parent` when that ends in a dot) and minus trailing `[N]`
+//! dimensions: `evt/ArrayI16[10]` → field `ArrayI16` of column `evt`, `P3/P3.Px` → `Px` of `P3`.
+//! Members that ROOT flattens into one collection (`demtch.poca.fCoordinates.fX` directly under
+//! `demtch`) keep their dotted relative name, `poca.fCoordinates.fX`, so they never collide.
 
 mod decode;
 pub mod object;
 mod object_read;
 mod plan;
 mod reader;
+mod refs;
 pub mod types;
 mod values;
 

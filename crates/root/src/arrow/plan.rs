@@ -25,6 +25,8 @@ pub enum Content {
     VecVec { prim: Prim },
     /// A leaf-list: fixed-size interleaved fields per entry.
     LeafList { fields: Vec<(String, Prim, Vec<usize>)> },
+    /// `TObject::fBits`: one `u32` per entry, followed by a 2-byte process id when `kIsReferenced`.
+    Bits,
 }
 
 /// One element-wise member of a split TClonesArray / collection of objects.
@@ -36,6 +38,12 @@ pub enum Member {
     Str,
     /// Streamer-decoded values (objects, STL containers), one per element.
     Object(Arc<ObjectDecoder>),
+    /// `TObject::fBits` per element: `u32`, plus a 2-byte process id when `kIsReferenced` is set.
+    Bits,
+    /// A `TRef` per element (see `arrow/refs.rs`).
+    Ref,
+    /// A `TRefArray` per element (see `arrow/refs.rs`).
+    RefArray,
 }
 
 /// How to build one column from one or more branches (indexes into [`BranchIndex`]).
@@ -127,6 +135,7 @@ impl Content {
             Content::LeafList { fields } => DataType::Struct(
                 fields.iter().map(|(n, p, d)| Field::new(n, fixed_type(p.data_type(), d), false)).collect::<Fields>(),
             ),
+            Content::Bits => DataType::UInt32,
         }
     }
 }
@@ -138,6 +147,9 @@ impl Member {
             Member::Values { prim, inner } => fixed_type(prim.data_type(), inner),
             Member::Str => DataType::Utf8,
             Member::Object(d) => d.data_type(),
+            Member::Bits => DataType::UInt32,
+            Member::Ref => crate::arrow::refs::ref_type(),
+            Member::RefArray => crate::arrow::refs::ref_array_type(),
         }
     }
 }
@@ -206,9 +218,21 @@ fn plain_content(b: &Branch) -> Result<Content> {
     }
 }
 
+/// The field name of sub-branch `child` of `parent` (the rule in the module docs of `arrow`): the
+/// child's name minus `parent.` (or `parent` when it ends in a dot), minus trailing `[N]` dimensions.
 fn member_name(parent: &str, child: &str) -> String {
-    let stripped = child.strip_prefix(parent).and_then(|r| r.strip_prefix('.')).unwrap_or(child);
-    stripped.rsplit('.').next().unwrap_or(stripped).to_string()
+    let mut name = child;
+    if let Some(rest) = child.strip_prefix(parent) {
+        if parent.ends_with('.') && !rest.is_empty() {
+            name = rest;
+        } else if let Some(rest) = rest.strip_prefix('.').filter(|r| !r.is_empty()) {
+            name = rest;
+        }
+    }
+    match name.find('[') {
+        Some(i) if i > 0 && name.ends_with(']') => name[..i].to_string(),
+        _ => name.to_string(),
+    }
 }
 
 fn plan_element(idx: &BranchIndex, db: &StreamerDb, i: usize) -> Result<Plan> {
@@ -227,9 +251,12 @@ fn plan_element(idx: &BranchIndex, db: &StreamerDb, i: usize) -> Result<Plan> {
             Err(e) => Err(e),
         };
     }
+    // A member branch that was never filled while its parent was (disabled when the tree was
+    // written: ROOT refuses to read it, "has to be enabled") holds no data: it is left out.
+    let kids: Vec<usize> = kids.iter().copied().filter(|&k| !never_filled(b, &idx.branches[k])).collect();
     if e.btype == 3 || e.btype == 4 {
         let mut members = Vec::with_capacity(kids.len());
-        for &k in kids {
+        for &k in &kids {
             let s = &idx.branches[k];
             if !idx.children[k].is_empty() {
                 return Err(Error::unsupported(format!(
@@ -247,11 +274,16 @@ fn plan_element(idx: &BranchIndex, db: &StreamerDb, i: usize) -> Result<Plan> {
         return Ok(Plan::Clones { count: i, members });
     }
     let mut fields = Vec::with_capacity(kids.len());
-    for &k in kids {
+    for &k in &kids {
         let s = &idx.branches[k];
         fields.push((member_name(&b.name, &s.name), plan_branch(idx, db, k).map_err(|e| e.in_object(&s.name))?));
     }
     Ok(Plan::Struct { fields })
+}
+
+/// Whether sub-branch `s` of `parent` was never filled although `parent` was (no entries, no baskets).
+fn never_filled(parent: &Branch, s: &Branch) -> bool {
+    parent.entries > 0 && s.entries == 0 && s.baskets.is_empty() && s.embedded.is_empty()
 }
 
 fn streamer_prim(st: i32, el: Option<&StreamerElement>) -> Option<Prim> {
@@ -274,9 +306,15 @@ fn member_content(s: &Branch) -> Result<Member> {
     let st = e.map_or(-1, |e| e.streamer_type);
     let el = e.and_then(|e| e.streamer.as_ref());
     match st {
+        code::BITS => Some(Member::Bits),
         1..=19 => streamer_prim(st, el).map(|prim| Member::Values { prim, inner: Vec::new() }),
         21..=39 => streamer_prim(st - code::OFFSET_L, el).map(|prim| Member::Values { prim, inner: element_dims(el) }),
         code::TSTRING => Some(Member::Str),
+        code::OBJECT => match el.map(|x| x.type_name.as_str()) {
+            Some("TRef") => Some(Member::Ref),
+            Some("TRefArray") => Some(Member::RefArray),
+            _ => None,
+        },
         _ => None,
     }
     .ok_or_else(|| {
@@ -320,6 +358,7 @@ fn element_content(b: &Branch) -> Result<Content> {
         ))
     };
     let content = match st {
+        code::BITS => Some(Content::Bits),
         1..=19 => streamer_prim(st, el).map(|prim| Content::Fixed { prim, dims: Vec::new() }),
         21..=39 => streamer_prim(st - code::OFFSET_L, el).map(|prim| Content::Fixed { prim, dims: element_dims(el) }),
         41..=59 => {
@@ -327,8 +366,28 @@ fn element_content(b: &Branch) -> Result<Content> {
         }
         code::TSTRING => Some(Content::Str { header: 0 }),
         code::STL | code::STL_STRING => el.and_then(|x| content_of_type(&x.type_name)),
-        -1 | 0 if e.id < 0 => content_of_type(&e.class_name),
+        // A top-level `std::string`/`TString` branch holds bare strings (no version header).
+        -1 | 0 if e.id < 0 => match TypeName::parse(&e.class_name) {
+            TypeName::String => Some(Content::Str { header: 0 }),
+            _ => content_of_type(&e.class_name),
+        },
         _ => None,
     };
     content.ok_or_else(unsupported)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::member_name;
+
+    #[test]
+    fn member_names_are_relative_to_the_parent() {
+        assert_eq!(member_name("evt", "ArrayI16[10]"), "ArrayI16");
+        assert_eq!(member_name("P3", "P3.Px"), "Px");
+        assert_eq!(member_name("evt.", "evt.P3"), "P3");
+        // Nested split members flattened under a collection keep their dotted path (mu2e's `demtch`).
+        assert_eq!(member_name("demtch", "demtch.poca.fCoordinates.fX"), "poca.fCoordinates.fX");
+        assert_eq!(member_name("fTracks", "fTracks.fP[3]"), "fP");
+        assert_eq!(member_name("a", "b"), "b");
+    }
 }

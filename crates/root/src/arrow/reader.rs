@@ -93,8 +93,17 @@ impl TreeReader {
                 }
             }
             None => {
-                for &i in &index.top {
+                for (n, &i) in index.top.iter().enumerate() {
                     let name = index.branches[i].name.clone();
+                    // Two top-level branches with one name (a misconfigured Delphes card writes two
+                    // `Particle`s): ROOT's TTree::GetBranch finds only the first; so does hadron.
+                    if index.top[..n].iter().any(|&j| index.branches[j].name == name) {
+                        let e = Error::unsupported(format!(
+                            "a second top-level branch named '{name}' (only the first is readable by name)"
+                        ));
+                        skipped.push((name, ctx(e)));
+                        continue;
+                    }
                     match plan_column(&index, db, i) {
                         Ok(plan) => {
                             fields.push(Field::new(&name, plan.data_type(), false));
@@ -112,7 +121,13 @@ impl TreeReader {
         }
         needed.sort_unstable();
         needed.dedup();
-        let entries = tree.entries;
+        // A tree whose branches were filled one by one (`TBranch::Fill`, e.g. LHCb's `Refs`) never
+        // counted its entries (fEntries = 0): read as far as every projected branch goes.
+        let entries = if tree.entries == 0 {
+            needed.iter().map(|&b| index.branches[b].entries).min().unwrap_or(0)
+        } else {
+            tree.entries
+        };
         let range = match &options.entries {
             Some(r) => r.start.min(entries)..r.end.min(entries),
             None => 0..entries,

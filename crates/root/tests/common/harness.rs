@@ -4,8 +4,9 @@
 //! Column mapping (the Arrow layer's contract): a top-level branch `x` is column `x`; a branch
 //! deeper down, `P/P.m`, is field `m` (its name minus the parent's name and a dot, and minus any
 //! `[N]` dimensions) of column `P`, reached through any `List`/`FixedSizeList` (TClonesArray,
-//! `vector<Class>`) or directly (a single split object). A leaf-list branch is a struct column
-//! whose fields are compared with uproot's record fields.
+//! `vector<Class>`) or directly (a single split object). A member ROOT flattened under its
+//! collection, `P/P.a.b`, is the one field `a.b`, not a path a → b. A leaf-list branch is a
+//! struct column whose fields are compared with uproot's record fields.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -105,8 +106,8 @@ fn without_dims(name: &str) -> Option<&str> {
     }
 }
 
-/// Projects a column's batches onto a field path; a dotted field name that is not a field is
-/// tried as a path of nested fields.
+/// Projects a column's batches onto a field path (a dotted field name is one field: the rule of
+/// `hadron_root::arrow`'s module docs).
 fn project_path(arrays: &[ArrayRef], path: &[String]) -> Result<Vec<ArrayRef>, String> {
     let mut out = arrays.to_vec();
     for name in path {
@@ -282,19 +283,25 @@ async fn read_column(file: &RootFile, tree: &OpenTree, column: &str) -> Result<O
 }
 
 async fn check_tree(file: &RootFile, path: &Path, tree: &TreeRef, python: Option<&Path>, report: &mut FileReport) {
-    let mut columns: BTreeMap<&str, Vec<&BranchRef>> = BTreeMap::new();
+    // Columns keyed by (top-level name, occurrence): a tree may hold two top-level branches of one
+    // name (uproot lists each one's sub-branches together, so a new run of a name is a new one).
+    let mut columns: BTreeMap<(&str, usize), Vec<&BranchRef>> = BTreeMap::new();
     let mut order = Vec::new();
+    let mut previous: Option<&str> = None;
     for b in &tree.branches {
         let Some(top) = b.chain.first() else { continue };
+        if previous != Some(top.as_str()) {
+            let seen = order.iter().filter(|(name, _)| *name == top.as_str()).count();
+            order.push((top.as_str(), seen));
+            previous = Some(top.as_str());
+        }
+        let Some(&key) = order.last() else { continue };
         if !b.ok {
             let why = b.error.clone().unwrap_or_default();
             report.branches.push((tree.tree.clone(), b.branch.clone(), b.typename.clone(), Outcome::UprootCannot(why)));
             continue;
         }
-        if !columns.contains_key(top.as_str()) {
-            order.push(top.as_str());
-        }
-        columns.entry(top.as_str()).or_default().push(b);
+        columns.entry(key).or_default().push(b);
     }
     // Read the tree record and index its branches once for all its columns.
     let open = match (file.tree(&tree.tree).await, file.streamers().await) {
@@ -304,8 +311,17 @@ async fn check_tree(file: &RootFile, path: &Path, tree: &TreeRef, python: Option
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
-    for column in order {
-        let branches = &columns[column];
+    for key in order {
+        let Some(branches) = columns.get(&key) else { continue };
+        let (column, occurrence) = key;
+        if occurrence > 0 {
+            // Only the first branch of a name is readable by name: hadron must say so.
+            let outcome = skipped_column(file, &tree.tree, column).await;
+            for b in branches {
+                report.branches.push((tree.tree.clone(), b.branch.clone(), b.typename.clone(), outcome.clone()));
+            }
+            continue;
+        }
         let result = match &open {
             Ok(open) => read_column(file, open, column).await,
             Err(e) => Err(Error::Internal(format!("tree '{}' could not be read: {e}", tree.tree))),
@@ -323,6 +339,18 @@ async fn check_tree(file: &RootFile, path: &Path, tree: &TreeRef, python: Option
     }
 }
 
+/// The outcome of a later top-level branch named `column`: the reason a read-everything
+/// projection gives for leaving it out.
+async fn skipped_column(file: &RootFile, tree: &str, column: &str) -> Outcome {
+    match TreeReader::open(file, tree, &ReadOptions::default()).await {
+        Ok(reader) => match reader.skipped().iter().rev().find(|(name, _)| name == column) {
+            Some((_, e)) => classify(e),
+            None => Outcome::Failed(format!("a second top-level branch '{column}' is not reported skipped")),
+        },
+        Err(e) => classify(&e),
+    }
+}
+
 fn check_branch(
     b: &BranchRef,
     rows: u64,
@@ -330,6 +358,14 @@ fn check_branch(
     root_agrees: impl FnOnce(&[Part]) -> Option<bool>,
 ) -> Outcome {
     let path = field_path(&b.chain);
+    // A sub-branch that uproot reads with 0 entries in a tree with rows was never filled (it was
+    // disabled when the tree was written; ROOT refuses to read it): hadron leaves it out.
+    if b.chain.len() > 1 && b.entries == Some(0) && rows > 0 {
+        return match project_path(arrays, &path) {
+            Err(_) => Outcome::Match,
+            Ok(_) => Outcome::Failed(format!("never-filled branch is field {} of hadron's column", path.join("."))),
+        };
+    }
     let projected = match project_path(arrays, &path) {
         Ok(p) => p,
         Err(e) => return Outcome::Failed(format!("field {}: {e}", path.join("."))),

@@ -92,23 +92,45 @@ fn part(v: &Value) -> Result<Part, String> {
     })
 }
 
+fn branch(b: &Value) -> Result<BranchRef, String> {
+    Ok(BranchRef {
+        branch: s(b, "branch"),
+        chain: strings(b, "chain"),
+        typename: s(b, "typename"),
+        interpretation: s(b, "interpretation"),
+        ok: b.get("ok").and_then(Value::as_bool).unwrap_or(false),
+        error: opt_s(b, "error"),
+        entries: b.get("entries").and_then(Value::as_u64),
+        parts: arr(b, "parts").iter().map(part).collect::<Result<_, _>>()?,
+    })
+}
+
+/// Replaces the values of some branches of `tree` in `file` by ROOT's (the JSON of
+/// `tests/peers/root_truth.py`), keeping uproot's names and types for the messages.
+pub fn override_with_root(file: &mut FileRef, tree: &str, root: &Value, why: &str) -> Result<(), String> {
+    let t =
+        file.trees.iter_mut().find(|t| t.tree == tree).ok_or_else(|| format!("no tree {tree} in uproot's answer"))?;
+    for b in arr(root, "branches") {
+        let ours = branch(b)?;
+        let theirs = t
+            .branches
+            .iter_mut()
+            .find(|x| x.chain == ours.chain)
+            .ok_or_else(|| format!("no branch {} in uproot's answer for {tree}", ours.branch))?;
+        theirs.ok = ours.ok;
+        theirs.error = ours.error;
+        theirs.entries = ours.entries;
+        theirs.parts = ours.parts;
+        theirs.interpretation = format!("ROOT ({why}); uproot: {}", theirs.interpretation);
+    }
+    Ok(())
+}
+
 /// Parses the reference JSON of one file.
 pub fn parse(v: &Value) -> Result<FileRef, String> {
     let mut trees = Vec::new();
     for t in arr(v, "trees") {
-        let mut branches = Vec::new();
-        for b in arr(t, "branches") {
-            branches.push(BranchRef {
-                branch: s(b, "branch"),
-                chain: strings(b, "chain"),
-                typename: s(b, "typename"),
-                interpretation: s(b, "interpretation"),
-                ok: b.get("ok").and_then(Value::as_bool).unwrap_or(false),
-                error: opt_s(b, "error"),
-                entries: b.get("entries").and_then(Value::as_u64),
-                parts: arr(b, "parts").iter().map(part).collect::<Result<_, _>>()?,
-            });
-        }
+        let branches = arr(t, "branches").iter().map(branch).collect::<Result<Vec<_>, _>>()?;
         trees.push(TreeRef {
             tree: s(t, "tree"),
             entries: t.get("entries").and_then(Value::as_u64),
