@@ -133,30 +133,14 @@ fn unsupported(what: impl Into<String>) -> Error {
     Error::unsupported(what.into())
 }
 
-/// Splits template arguments at commas of depth 0.
-fn template_args(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let (mut depth, mut start) = (0i32, 0usize);
-    for (i, ch) in s.char_indices() {
-        match ch {
-            '<' => depth += 1,
-            '>' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(s[start..i].trim().to_string());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(s[start..].trim().to_string());
-    out
-}
-
 /// `name<args>` → (`name`, args).
 fn template(name: &str) -> Option<(&str, Vec<String>)> {
     let open = name.find('<')?;
     let inner = name[open + 1..].strip_suffix('>')?;
-    Some((&name[..open], template_args(inner)))
+    Some((
+        &name[..open],
+        crate::arrow::types::split_top_level(inner).into_iter().map(|a| a.trim().to_string()).collect(),
+    ))
 }
 
 impl<'d> Compiler<'d> {

@@ -199,7 +199,7 @@ impl TypeName {
 }
 
 /// Splits template arguments at commas of depth 0.
-fn split_top_level(s: &str) -> Vec<&str> {
+pub(crate) fn split_top_level(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let (mut depth, mut start) = (0i32, 0usize);
     for (i, ch) in s.char_indices() {
