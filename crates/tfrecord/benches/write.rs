@@ -1,0 +1,2 @@
+//! bench: Arrow batch (the reference spec) → serialized Examples → TFRecord bytes in memory.
+fn main() {}
