@@ -161,7 +161,7 @@ fn hadron_records_read_by_tensorflow() {
     let hlf_out: Vec<f32> =
         got.iter().flat_map(|b| b.column(0).as_fixed_size_list().values().as_primitive::<Float32Type>().values().to_vec()).collect();
     assert_eq!(hlf_out, hlf_in.values().iter().map(|v| *v as f32).collect::<Vec<_>>());
-    assert_eq!(got[0].schema().field(1).data_type().to_string(), "FixedSizeList(801 x FixedSizeList(19 x Float32))");
+    assert_eq!(got[0].schema().field(1).data_type().to_string(), "FixedSizeList(801 x non-null FixedSizeList(19 x non-null Float32))");
 
     let Some(py) = python() else { return };
     let out = run_peer(&py, "check_hadron_records.py", &[&parquet, &plain, &shards, Path::new("3")]);
@@ -197,7 +197,9 @@ fn tensorflow_records_read_by_hadron() {
             }
             assert_eq!(g.as_primitive::<Float32Type>(), w.values().as_primitive::<Float32Type>(), "{name} {c}");
         }
-        assert_eq!(got.column_by_name("ids").unwrap().as_list::<i32>(), want.column_by_name("ids").unwrap().as_list::<i32>());
+        let (g, w) = (got.column_by_name("ids").unwrap().as_list::<i32>(), want.column_by_name("ids").unwrap().as_list::<i32>());
+        assert_eq!(g.value_offsets(), w.value_offsets(), "{name} ids lengths");
+        assert_eq!(g.values().as_primitive::<Int64Type>(), w.values().as_primitive::<Int64Type>(), "{name} ids");
         assert_eq!(got.column_by_name("label").unwrap().as_primitive::<Int64Type>(), want.column_by_name("label").unwrap().as_primitive::<Int64Type>());
         assert_eq!(got.column_by_name("tag").unwrap().as_binary::<i32>(), want.column_by_name("tag").unwrap().as_binary::<i32>());
     }
