@@ -58,9 +58,8 @@ enum Output {
 fn output_of(args: &ConvertArgs) -> Result<Output> {
     let to = args.to.to_string_lossy();
     let is_dir = to.ends_with('/') || to.ends_with(std::path::MAIN_SEPARATOR);
-    let tf_compression = || -> Result<hadron_tfrecord::Compression> {
-        Ok(args.compression.as_deref().unwrap_or("none").parse()?)
-    };
+    let tf_compression =
+        || -> Result<hadron_tfrecord::Compression> { Ok(args.compression.as_deref().unwrap_or("none").parse()?) };
     if is_dir || args.shards.is_some() {
         let Some(n) = args.shards.filter(|n| *n > 0) else {
             bail!("--to {to}: a directory output needs --shards N (N >= 1)");

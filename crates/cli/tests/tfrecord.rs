@@ -42,7 +42,8 @@ fn convert_to_tfrecord_read_by_tensorflow() {
     let dir = tempfile::tempdir().unwrap();
     let f = repo().join("testdata/nanoaod_like.root");
     let file = dir.path().join("x.tfrecord");
-    let base = ["convert", f.to_str().unwrap(), "--tree", "Events", "--branches", "MET_pt,Muon_pt", "--batch-size", "3000"];
+    let base =
+        ["convert", f.to_str().unwrap(), "--tree", "Events", "--branches", "MET_pt,Muon_pt", "--batch-size", "3000"];
     let (code, out, err) = run(&[&base[..], &["--to", file.to_str().unwrap()]].concat());
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("wrote 10000 entries"), "{out}");

@@ -23,6 +23,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::manual_rotate)] // written out as TensorFlow's crc32c.h, on purpose
     fn crc32c_check_value_and_mask() {
         // The CRC-32C catalogue check value for "123456789" (RFC 3720 polynomial 0x1EDC6F41).
         assert_eq!(crc32c::crc32c(b"123456789"), 0xE306_9283);

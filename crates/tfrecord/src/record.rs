@@ -42,7 +42,7 @@ impl FromStr for Compression {
 
 enum Sink<W: Write> {
     Plain(W),
-    Gzip(GzEncoder<W>),
+    Gzip(Box<GzEncoder<W>>),
 }
 
 /// Writes TFRecord framing around payloads (usually serialized `tf.train.Example`s).
@@ -73,7 +73,7 @@ impl<W: Write> RecordWriter<W> {
     pub fn new(inner: W, compression: Compression, label: impl Into<String>) -> Self {
         let sink = match compression {
             Compression::None => Sink::Plain(inner),
-            Compression::Gzip => Sink::Gzip(GzEncoder::new(inner, flate2::Compression::default())),
+            Compression::Gzip => Sink::Gzip(Box::new(GzEncoder::new(inner, flate2::Compression::default()))),
         };
         RecordWriter { sink, label: label.into(), records: 0, bytes: 0 }
     }
@@ -87,7 +87,7 @@ impl<W: Write> RecordWriter<W> {
         let footer = masked_crc32c(payload).to_le_bytes();
         let w: &mut dyn Write = match &mut self.sink {
             Sink::Plain(w) => w,
-            Sink::Gzip(w) => w,
+            Sink::Gzip(w) => w.as_mut(),
         };
         let res = w.write_all(&header).and_then(|_| w.write_all(payload)).and_then(|_| w.write_all(&footer));
         res.map_err(|e| Error::io(format!("writing {}", self.label), e))?;
@@ -120,7 +120,7 @@ impl<W: Write> RecordWriter<W> {
 
 enum Source<R: Read> {
     Plain(R),
-    Gzip(MultiGzDecoder<R>),
+    Gzip(Box<MultiGzDecoder<R>>),
 }
 
 /// Reads TFRecord framing, checking both CRCs of every record.
@@ -151,7 +151,7 @@ impl<R: Read> RecordReader<R> {
     pub fn new(inner: R, compression: Compression, label: impl Into<String>) -> Self {
         let source = match compression {
             Compression::None => Source::Plain(inner),
-            Compression::Gzip => Source::Gzip(MultiGzDecoder::new(inner)),
+            Compression::Gzip => Source::Gzip(Box::new(MultiGzDecoder::new(inner))),
         };
         RecordReader { source, label: label.into(), offset: 0, records: 0 }
     }
@@ -222,10 +222,9 @@ impl<R: Read> RecordReader<R> {
         crc4.copy_from_slice(&header[8..]);
         let (stored, computed) = (u32::from_le_bytes(crc4), masked_crc32c(&len8));
         if stored != computed {
-            return Err(self.corrupt(
-                start,
-                format!("length CRC mismatch (stored {stored:#010x}, computed {computed:#010x})"),
-            ));
+            return Err(
+                self.corrupt(start, format!("length CRC mismatch (stored {stored:#010x}, computed {computed:#010x})"))
+            );
         }
         let len = u64::from_le_bytes(len8);
         buf.clear();
@@ -274,6 +273,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::manual_rotate)] // the mask written out as TensorFlow's crc32c.h, on purpose
     fn framing_by_hand() {
         let bytes = frame(&[b"abc"], Compression::None);
         assert_eq!(bytes.len(), 12 + 3 + 4);
@@ -321,7 +321,8 @@ mod tests {
         let e = RecordReader::new(bad.as_slice(), Compression::None, "f").next_record().unwrap_err().to_string();
         assert!(e.contains("at byte 0: length CRC mismatch"), "{e}");
         // Cut inside the second payload, and inside the second header.
-        for (cut, what) in [(bytes.len() - 6, "truncated record: 6 payload bytes announced, 4 present"), (25, "header")] {
+        for (cut, what) in [(bytes.len() - 6, "truncated record: 6 payload bytes announced, 4 present"), (25, "header")]
+        {
             let mut r = RecordReader::new(&bytes[..cut], Compression::None, "f");
             r.next_record().unwrap();
             let e = r.next_record().unwrap_err().to_string();

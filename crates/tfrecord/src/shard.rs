@@ -69,7 +69,10 @@ impl ExampleFileWriter {
     pub fn finish(mut self) -> Result<u64> {
         let Some(w) = self.writer.take() else { return Ok(0) };
         let records = w.records();
-        let file = w.finish()?.into_inner().map_err(|e| Error::io(format!("flushing {}", self.tmp.display()), e.into_error()))?;
+        let file = w
+            .finish()?
+            .into_inner()
+            .map_err(|e| Error::io(format!("flushing {}", self.tmp.display()), e.into_error()))?;
         file.sync_all().map_err(|e| Error::io(format!("syncing {}", self.tmp.display()), e))?;
         std::fs::rename(&self.tmp, &self.path)
             .map_err(|e| Error::io(format!("renaming {} to {}", self.tmp.display(), self.path.display()), e))?;

@@ -100,7 +100,9 @@ fn leaf_of<'a>(name: &str, a: &'a dyn Array) -> Result<Leaf<'a>> {
         | DataType::BinaryView
         | DataType::FixedSizeBinary(_) => Leaf::Bytes(a),
         other => {
-            return Err(Error::unsupported(format!("column '{name}': Arrow type {other} has no tf.train.Feature form")));
+            return Err(Error::unsupported(format!(
+                "column '{name}': Arrow type {other} has no tf.train.Feature form"
+            )));
         }
     })
 }

@@ -86,7 +86,7 @@ fn seeded_batch(rows: usize, seed: u64) -> RecordBatch {
     let mut jagged = ListBuilder::new(ListBuilder::new(arrow_array::builder::Float64Builder::new()));
     for r in 0..rows {
         names.append_value(format!("event-{r}-é"));
-        flags.append_value(rng.next() % 2 == 0);
+        flags.append_value(rng.next().is_multiple_of(2));
         if r == 3 {
             hits.append_null();
         } else {
@@ -150,7 +150,8 @@ fn hadron_records_read_by_tensorflow() {
     s.write_batch(&batch.slice(0, 5)).unwrap();
     s.write_batch(&batch.slice(5, rows - 5)).unwrap();
     assert_eq!(s.finish().unwrap(), vec![8, 8, 7]);
-    let names: Vec<String> = std::fs::read_dir(&shards).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let names: Vec<String> =
+        std::fs::read_dir(&shards).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     assert_eq!(names.len(), 3, "no temporary files left: {names:?}");
 
     // Hadron reads its own file back under the reference spec: float64 → float32, row-major nesting.
@@ -158,10 +159,15 @@ fn hadron_records_read_by_tensorflow() {
     let got: Vec<RecordBatch> = reader.by_ref().collect::<Result<_, _>>().unwrap();
     assert_eq!(got.iter().map(RecordBatch::num_rows).collect::<Vec<_>>(), vec![10, 10, 3]);
     let hlf_in = batch.column(0).as_fixed_size_list().values().as_primitive::<arrow_array::types::Float64Type>();
-    let hlf_out: Vec<f32> =
-        got.iter().flat_map(|b| b.column(0).as_fixed_size_list().values().as_primitive::<Float32Type>().values().to_vec()).collect();
+    let hlf_out: Vec<f32> = got
+        .iter()
+        .flat_map(|b| b.column(0).as_fixed_size_list().values().as_primitive::<Float32Type>().values().to_vec())
+        .collect();
     assert_eq!(hlf_out, hlf_in.values().iter().map(|v| *v as f32).collect::<Vec<_>>());
-    assert_eq!(got[0].schema().field(1).data_type().to_string(), "FixedSizeList(801 x non-null FixedSizeList(19 x non-null Float32))");
+    assert_eq!(
+        got[0].schema().field(1).data_type().to_string(),
+        "FixedSizeList(801 x non-null FixedSizeList(19 x non-null Float32))"
+    );
 
     let Some(py) = python() else { return };
     let out = run_peer(&py, "check_hadron_records.py", &[&parquet, &plain, &shards, Path::new("3")]);
@@ -197,11 +203,18 @@ fn tensorflow_records_read_by_hadron() {
             }
             assert_eq!(g.as_primitive::<Float32Type>(), w.values().as_primitive::<Float32Type>(), "{name} {c}");
         }
-        let (g, w) = (got.column_by_name("ids").unwrap().as_list::<i32>(), want.column_by_name("ids").unwrap().as_list::<i32>());
+        let (g, w) =
+            (got.column_by_name("ids").unwrap().as_list::<i32>(), want.column_by_name("ids").unwrap().as_list::<i32>());
         assert_eq!(g.value_offsets(), w.value_offsets(), "{name} ids lengths");
         assert_eq!(g.values().as_primitive::<Int64Type>(), w.values().as_primitive::<Int64Type>(), "{name} ids");
-        assert_eq!(got.column_by_name("label").unwrap().as_primitive::<Int64Type>(), want.column_by_name("label").unwrap().as_primitive::<Int64Type>());
-        assert_eq!(got.column_by_name("tag").unwrap().as_binary::<i32>(), want.column_by_name("tag").unwrap().as_binary::<i32>());
+        assert_eq!(
+            got.column_by_name("label").unwrap().as_primitive::<Int64Type>(),
+            want.column_by_name("label").unwrap().as_primitive::<Int64Type>()
+        );
+        assert_eq!(
+            got.column_by_name("tag").unwrap().as_binary::<i32>(),
+            want.column_by_name("tag").unwrap().as_binary::<i32>()
+        );
     }
     // Byte identity: decoding TensorFlow's Example bytes and encoding them again gives the same bytes.
     let mut r = RecordReader::open(dir.path().join("tf.tfrecord"), Compression::None).unwrap();
@@ -229,9 +242,11 @@ fn tensorflow_records_read_by_hadron() {
     let err = ExampleReader::open(&bad, Compression::None, &specs, 100).unwrap().next_batch().unwrap_err().to_string();
     assert!(err.contains(&format!("at byte {}: length CRC mismatch", offsets[30])), "{err}");
     // Truncated inside record 49's payload, then inside its header.
-    for (cut, what) in [(bytes.len() - 10, "truncated record:"), (offsets[49] as usize + 5, "truncated record header")] {
+    for (cut, what) in [(bytes.len() - 10, "truncated record:"), (offsets[49] as usize + 5, "truncated record header")]
+    {
         std::fs::write(&bad, &bytes[..cut]).unwrap();
-        let err = ExampleReader::open(&bad, Compression::None, &specs, 100).unwrap().next_batch().unwrap_err().to_string();
+        let err =
+            ExampleReader::open(&bad, Compression::None, &specs, 100).unwrap().next_batch().unwrap_err().to_string();
         let want_msg = format!("{}: corrupt TFRecord at byte {}: {what}", bad.display(), offsets[49]);
         assert!(err.starts_with(&want_msg), "{err}");
     }
