@@ -1,4 +1,5 @@
-//! `hadron convert`: TTrees or RNTuples of ROOT files → one Parquet file, written atomically.
+//! `hadron convert`: TTrees or RNTuples of ROOT files → one Parquet file, one TFRecord file, or N TFRecord
+//! shards in a directory; every output file is written under a temporary name and renamed when complete.
 
 use std::fs::File;
 use std::io::Write;
@@ -6,10 +7,12 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use clap::Args;
 use hadron_root::arrow::ReadOptions;
 use hadron_root::{RootFile, TableReader};
+use hadron_tfrecord::{ExampleFileWriter, ShardWriter};
 use indicatif::{ProgressBar, ProgressStyle};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
@@ -24,9 +27,13 @@ pub struct ConvertArgs {
     /// TTree or RNTuple path inside each file (e.g. `Events` or `dir/tree;2`).
     #[arg(long)]
     tree: String,
-    /// Output file (`.parquet`).
+    /// Output: `FILE.parquet`, `FILE.tfrecord` (one `tf.train.Example` per entry), or a directory
+    /// `DIR/` with `--shards N` (TFRecord shards `part-0000i-of-0000N.tfrecord`, entries dealt round-robin).
     #[arg(long)]
     to: PathBuf,
+    /// Number of TFRecord shards written into the `--to` directory.
+    #[arg(long)]
+    shards: Option<usize>,
     /// Comma-separated top-level branches to convert (default: every readable branch).
     #[arg(long, value_delimiter = ',')]
     branches: Option<Vec<String>>,
@@ -36,9 +43,45 @@ pub struct ConvertArgs {
     /// Rows per record batch / Parquet row-group slice.
     #[arg(long, default_value_t = 65_536)]
     batch_size: usize,
-    /// Parquet compression: none, snappy, zstd.
-    #[arg(long, default_value = "zstd")]
-    compression: String,
+    /// Compression: Parquet none, snappy, zstd (default zstd); TFRecord none, gzip (default none).
+    #[arg(long)]
+    compression: Option<String>,
+}
+
+/// What `--to` asks for.
+enum Output {
+    Parquet(Compression),
+    TfRecord(hadron_tfrecord::Compression),
+    TfRecordShards(usize, hadron_tfrecord::Compression),
+}
+
+fn output_of(args: &ConvertArgs) -> Result<Output> {
+    let to = args.to.to_string_lossy();
+    let is_dir = to.ends_with('/') || to.ends_with(std::path::MAIN_SEPARATOR);
+    let tf_compression =
+        || -> Result<hadron_tfrecord::Compression> { Ok(args.compression.as_deref().unwrap_or("none").parse()?) };
+    if is_dir || args.shards.is_some() {
+        let Some(n) = args.shards.filter(|n| *n > 0) else {
+            bail!("--to {to}: a directory output needs --shards N (N >= 1)");
+        };
+        if !is_dir {
+            bail!("--shards {n}: --to must be a directory ending in '/' (got {to})");
+        }
+        return Ok(Output::TfRecordShards(n, tf_compression()?));
+    }
+    match args.to.extension().and_then(|e| e.to_str()) {
+        Some("parquet") => Ok(Output::Parquet(match args.compression.as_deref().unwrap_or("zstd") {
+            "none" => Compression::UNCOMPRESSED,
+            "snappy" => Compression::SNAPPY,
+            "zstd" => Compression::ZSTD(ZstdLevel::try_new(1)?),
+            c => bail!("--compression {c}: use none, snappy or zstd"),
+        })),
+        Some("tfrecord") => Ok(Output::TfRecord(tf_compression()?)),
+        other => bail!(
+            "--to {to}: unsupported output format {:?} (use .parquet, .tfrecord or DIR/ with --shards N)",
+            other.unwrap_or("")
+        ),
+    }
 }
 
 fn parse_entries(s: &str) -> Result<Range<u64>> {
@@ -57,22 +100,11 @@ fn temp_path(to: &Path) -> PathBuf {
 }
 
 pub async fn run(args: ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
-    match args.to.extension().and_then(|e| e.to_str()) {
-        Some("parquet") => {}
-        other => {
-            bail!("--to {}: unsupported output format {:?} (use .parquet)", args.to.display(), other.unwrap_or(""))
-        }
-    }
+    let output = output_of(&args)?;
     let options = ReadOptions {
         branches: args.branches.clone(),
         entries: args.entries.as_deref().map(parse_entries).transpose()?,
         batch_size: args.batch_size.max(1),
-    };
-    let compression = match args.compression.as_str() {
-        "none" => Compression::UNCOMPRESSED,
-        "snappy" => Compression::SNAPPY,
-        "zstd" => Compression::ZSTD(ZstdLevel::try_new(1)?),
-        c => bail!("--compression {c}: use none, snappy or zstd"),
     };
     // Open every input first: a bad file fails before anything is written.
     let mut readers = Vec::with_capacity(args.inputs.len());
@@ -103,6 +135,27 @@ pub async fn run(args: ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     if let Some(dir) = args.to.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
+    let compression = match output {
+        Output::Parquet(c) => c,
+        Output::TfRecord(c) => {
+            let mut w = ExampleFileWriter::create(&args.to, c)?;
+            // On error `w` is dropped unfinished, which removes its temporary file.
+            let rows = for_each_batch(&mut readers, &bar, |b| Ok(w.write_batch(b)?)).await?;
+            bar.finish_and_clear();
+            w.finish()?;
+            writeln!(out, "wrote {rows} entries from {} file(s) to {}", args.inputs.len(), args.to.display())?;
+            return Ok(());
+        }
+        Output::TfRecordShards(n, c) => {
+            let mut w = ShardWriter::create(&args.to, n, c)?;
+            let rows = for_each_batch(&mut readers, &bar, |b| Ok(w.write_batch(b)?)).await?;
+            bar.finish_and_clear();
+            w.finish()?;
+            let to = args.to.display();
+            writeln!(out, "wrote {rows} entries from {} file(s) to {to} ({n} shards)", args.inputs.len())?;
+            return Ok(());
+        }
+    };
     let tmp = temp_path(&args.to);
     let result = write_parquet(&tmp, schema, &mut readers, compression, &bar).await;
     bar.finish_and_clear();
@@ -128,15 +181,25 @@ async fn write_parquet(
     let file = File::create(tmp).with_context(|| format!("creating {}", tmp.display()))?;
     let props = WriterProperties::builder().set_compression(compression).build();
     let mut writer = ArrowWriter::try_new(file, schema, Some(props))?;
+    let rows = for_each_batch(readers, bar, |b| Ok(writer.write(b)?)).await?;
+    writer.close()?;
+    Ok(rows)
+}
+
+/// The reader loop shared by every output: each batch of each input, in order. Returns the rows seen.
+async fn for_each_batch(
+    readers: &mut [(String, TableReader)],
+    bar: &ProgressBar,
+    mut write: impl FnMut(&RecordBatch) -> Result<()>,
+) -> Result<u64> {
     let mut rows = 0u64;
     for (_, reader) in readers.iter_mut() {
         while let Some(batch) = reader.next_batch().await? {
             rows += batch.num_rows() as u64;
             bar.inc(batch.num_rows() as u64);
-            writer.write(&batch)?;
+            write(&batch)?;
         }
     }
-    writer.close()?;
     Ok(rows)
 }
 
