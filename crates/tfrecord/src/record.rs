@@ -329,4 +329,16 @@ mod tests {
             assert!(e.contains("at byte 21: truncated") && e.contains(what), "{e}");
         }
     }
+
+    #[test]
+    fn truncated_gzip_is_located() {
+        let payload: Vec<u8> = (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect();
+        let bytes = frame(&[b"first", &payload], Compression::Gzip);
+        let cut = &bytes[..bytes.len() - 20];
+        let mut r = RecordReader::new(cut, Compression::Gzip, "f.tfrecord.gz");
+        assert_eq!(r.next_record().unwrap().unwrap(), b"first");
+        let e = r.next_record().unwrap_err().to_string();
+        assert!(e.starts_with("f.tfrecord.gz: corrupt TFRecord at byte 21: "), "{e}");
+        assert!(e.ends_with("(offset in the decompressed GZIP stream)"), "{e}");
+    }
 }
