@@ -5,7 +5,7 @@
 //! `TObjArray` of `TStreamer*` elements) and, at the end, `TList`s of schema rules, which are skipped.
 
 use crate::bytes::Cursor;
-use crate::dict::tags::{ClassTags, ObjectTag, read_tnamed, read_tobject};
+use crate::dict::tags::{ClassTags, ObjectTag, read_objarray_head, read_tnamed, read_tobject};
 use crate::dict::{CountInfo, ElementKind, FloatRange, StreamerElement, StreamerInfo, code};
 use crate::error::{Error, Result, ResultExt};
 
@@ -76,19 +76,8 @@ fn read_streamer_info(c: &mut Cursor, tags: &mut ClassTags) -> Result<StreamerIn
 }
 
 fn read_element_array(c: &mut Cursor, tags: &mut ClassTags) -> Result<Vec<StreamerElement>> {
-    let header = c.object_header()?;
-    if header.version > 2 {
-        read_tobject(c)?;
-    }
-    if header.version > 1 {
-        c.string()?;
-    }
-    let n = c.i32()?;
-    let _lower_bound = c.i32()?;
-    if n < 0 || n as usize > c.remaining() {
-        return Err(c.error(format!("TObjArray claims {n} elements")));
-    }
-    let mut out = Vec::with_capacity(n as usize);
+    let (header, n) = read_objarray_head(c)?;
+    let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         match tags.read(c)? {
             ObjectTag::New { class, end, .. } => {

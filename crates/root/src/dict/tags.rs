@@ -101,6 +101,24 @@ pub fn read_tnamed(c: &mut Cursor) -> Result<(String, String)> {
     Ok((name, title))
 }
 
+/// `TObjArray::Streamer` up to its items: header, TObject (v > 2), name (v > 1), count, lower bound.
+/// Returns the header and the item count (checked against the bytes left).
+pub fn read_objarray_head(c: &mut Cursor) -> Result<(crate::bytes::ObjectHeader, usize)> {
+    let header = c.object_header()?;
+    if header.version > 2 {
+        read_tobject(c)?;
+    }
+    if header.version > 1 {
+        c.string()?;
+    }
+    let n = c.i32()?;
+    let _lower_bound = c.i32()?;
+    if n < 0 || n as usize > c.remaining() {
+        return Err(c.error(format!("TObjArray claims {n} objects in {} bytes", c.remaining())));
+    }
+    Ok((header, n as usize))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::bytes::Cursor;
 use crate::dict::code;
-use crate::dict::tags::{read_tnamed, read_tobject};
+use crate::dict::tags::{read_objarray_head, read_tnamed, read_tobject};
 use crate::error::{Error, Result};
 use crate::model::read::read_basic_array;
 use crate::model::{Object, ObjectReader, Value, basket};
@@ -52,19 +52,8 @@ impl ObjectReader<'_> {
 
     /// `TObjArray::Streamer`: version, TObject, name, count, lower bound, then tagged objects.
     fn read_objarray(&mut self, c: &mut Cursor) -> Result<Value> {
-        let header = c.object_header()?;
-        if header.version > 2 {
-            read_tobject(c)?;
-        }
-        if header.version > 1 {
-            c.string()?;
-        }
-        let n = c.i32()?;
-        let _lower_bound = c.i32()?;
-        if n < 0 || n as usize > c.remaining() {
-            return Err(c.error(format!("TObjArray claims {n} objects in {} bytes", c.remaining())));
-        }
-        let mut items = Vec::with_capacity(n as usize);
+        let (header, n) = read_objarray_head(c)?;
+        let mut items = Vec::with_capacity(n);
         for _ in 0..n {
             items.push(self.read_object_any(c)?);
         }
