@@ -44,20 +44,6 @@ pub struct Cursor<'a> {
     origin: u64,
 }
 
-macro_rules! read_be {
-    ($name:ident, $t:ty) => {
-        #[doc = concat!("Reads a big-endian `", stringify!($t), "`.")]
-        #[inline]
-        pub fn $name(&mut self) -> Result<$t> {
-            const N: usize = std::mem::size_of::<$t>();
-            let b = self.bytes(N)?;
-            let mut a = [0u8; N];
-            a.copy_from_slice(b);
-            Ok(<$t>::from_be_bytes(a))
-        }
-    };
-}
-
 impl<'a> Cursor<'a> {
     /// A cursor at the start of `data`.
     pub fn new(data: &'a [u8]) -> Self {
@@ -129,16 +115,16 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    read_be!(u8, u8);
-    read_be!(i8, i8);
-    read_be!(u16, u16);
-    read_be!(i16, i16);
-    read_be!(u32, u32);
-    read_be!(i32, i32);
-    read_be!(u64, u64);
-    read_be!(i64, i64);
-    read_be!(f32, f32);
-    read_be!(f64, f64);
+    fixed_width_reader!(u8, u8, from_be_bytes);
+    fixed_width_reader!(i8, i8, from_be_bytes);
+    fixed_width_reader!(u16, u16, from_be_bytes);
+    fixed_width_reader!(i16, i16, from_be_bytes);
+    fixed_width_reader!(u32, u32, from_be_bytes);
+    fixed_width_reader!(i32, i32, from_be_bytes);
+    fixed_width_reader!(u64, u64, from_be_bytes);
+    fixed_width_reader!(i64, i64, from_be_bytes);
+    fixed_width_reader!(f32, f32, from_be_bytes);
+    fixed_width_reader!(f64, f64, from_be_bytes);
 
     /// Reads a `Bool_t` (one byte, non-zero is true).
     pub fn bool(&mut self) -> Result<bool> {

@@ -3,6 +3,23 @@
 //! Every reader above this layer asks for byte ranges through [`ByteSource::read_ranges`]; neighbouring
 //! ranges are merged by [`coalesce`] before they reach the transport, and every request is counted.
 
+/// Defines a reader method `$name` returning `$t` decoded from the next bytes with `$t::$from_bytes`
+/// (`from_be_bytes` for ROOT buffers, `from_le_bytes` for RNTuple envelopes); the type needs `fn bytes(n)`.
+macro_rules! fixed_width_reader {
+    ($name:ident, $t:ty, $from_bytes:ident) => {
+        #[doc = concat!("Reads a `", stringify!($t), "` (", stringify!($from_bytes), ").")]
+        #[inline]
+        pub fn $name(&mut self) -> Result<$t> {
+            const N: usize = std::mem::size_of::<$t>();
+            let b = self.bytes(N)?;
+            let mut a = [0u8; N];
+            a.copy_from_slice(b);
+            Ok(<$t>::$from_bytes(a))
+        }
+    };
+}
+pub(crate) use fixed_width_reader;
+
 mod cursor;
 mod local;
 mod object_store;

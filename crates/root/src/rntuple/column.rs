@@ -3,10 +3,29 @@
 
 use crate::error::{Error, Result};
 
-/// An RNTuple column type (on-disk element encoding).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum ColumnType {
+/// Declares `ColumnType` and its on-disk codes from one list (code = position in the list).
+macro_rules! column_types {
+    ($($name:ident),* $(,)?) => {
+        /// An RNTuple column type (on-disk element encoding).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum ColumnType {
+            $($name,)*
+            /// A type from a newer writer.
+            Unknown(u16),
+        }
+
+        impl ColumnType {
+            /// The column type of an on-disk code.
+            pub fn from_u16(v: u16) -> Self {
+                const ALL: &[ColumnType] = &[$(ColumnType::$name),*];
+                ALL.get(v as usize).copied().unwrap_or(ColumnType::Unknown(v))
+            }
+        }
+    };
+}
+
+column_types!(
     Bit,
     Byte,
     Char,
@@ -37,49 +56,9 @@ pub enum ColumnType {
     SplitIndex64,
     Real32Trunc,
     Real32Quant,
-    /// A type from a newer writer.
-    Unknown(u16),
-}
+);
 
 impl ColumnType {
-    /// The column type of an on-disk code.
-    pub fn from_u16(v: u16) -> Self {
-        use ColumnType::*;
-        const ALL: [ColumnType; 30] = [
-            Bit,
-            Byte,
-            Char,
-            Int8,
-            UInt8,
-            Int16,
-            UInt16,
-            Int32,
-            UInt32,
-            Int64,
-            UInt64,
-            Real16,
-            Real32,
-            Real64,
-            Index32,
-            Index64,
-            Switch,
-            SplitInt16,
-            SplitUInt16,
-            SplitInt32,
-            SplitUInt32,
-            SplitInt64,
-            SplitUInt64,
-            SplitReal16,
-            SplitReal32,
-            SplitReal64,
-            SplitIndex32,
-            SplitIndex64,
-            Real32Trunc,
-            Real32Quant,
-        ];
-        ALL.get(v as usize).copied().unwrap_or(Unknown(v))
-    }
-
     /// Whether this is an (Split)Index32/64 offset column.
     pub fn is_index(self) -> bool {
         matches!(self, ColumnType::Index32 | ColumnType::Index64 | ColumnType::SplitIndex32 | ColumnType::SplitIndex64)

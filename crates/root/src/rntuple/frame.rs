@@ -1,6 +1,7 @@
 //! rntuple/frame (layer 5): little-endian reader over an RNTuple envelope: integers, strings, record and
 //! list frames (skipped by their declared size, for forward compatibility), locators and envelope links.
 
+use crate::bytes::fixed_width_reader;
 use crate::error::{Error, Result};
 
 /// A bounds-checked little-endian reader over one decompressed envelope.
@@ -8,20 +9,6 @@ use crate::error::{Error, Result};
 pub struct LeReader<'a> {
     data: &'a [u8],
     pos: usize,
-}
-
-macro_rules! read_le {
-    ($name:ident, $t:ty) => {
-        #[doc = concat!("Reads a little-endian `", stringify!($t), "`.")]
-        #[inline]
-        pub fn $name(&mut self) -> Result<$t> {
-            const N: usize = std::mem::size_of::<$t>();
-            let b = self.bytes(N)?;
-            let mut a = [0u8; N];
-            a.copy_from_slice(b);
-            Ok(<$t>::from_le_bytes(a))
-        }
-    };
 }
 
 /// Where a byte range of a page or envelope lives in the file.
@@ -83,12 +70,12 @@ impl<'a> LeReader<'a> {
         }
     }
 
-    read_le!(u16, u16);
-    read_le!(u32, u32);
-    read_le!(i32, i32);
-    read_le!(u64, u64);
-    read_le!(i64, i64);
-    read_le!(f64, f64);
+    fixed_width_reader!(u16, u16, from_le_bytes);
+    fixed_width_reader!(u32, u32, from_le_bytes);
+    fixed_width_reader!(i32, i32, from_le_bytes);
+    fixed_width_reader!(u64, u64, from_le_bytes);
+    fixed_width_reader!(i64, i64, from_le_bytes);
+    fixed_width_reader!(f64, f64, from_le_bytes);
 
     /// Reads a string (u32 length, UTF-8 bytes).
     pub fn string(&mut self) -> Result<String> {
