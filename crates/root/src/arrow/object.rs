@@ -50,6 +50,8 @@ pub struct ClassNode {
     pub header: bool,
     /// Streamed parts in order.
     pub parts: Vec<Part>,
+    /// `fCheckSum` of the TStreamerInfo the parts follow (0 for hand-written streamers).
+    pub checksum: u32,
     /// Layouts of other versions of the class found in the file that give the same fields.
     pub others: Vec<Arc<ClassNode>>,
 }
@@ -217,6 +219,7 @@ impl<'d> Compiler<'d> {
                     version: 1,
                     header: false,
                     parts: vec![Part::TObject],
+                    checksum: 0,
                     others: Vec::new(),
                 }));
             }
@@ -230,6 +233,7 @@ impl<'d> Compiler<'d> {
                         Part::Member { name: "fName".into(), node: Node::Str { header: false }, counter: None },
                         Part::Member { name: "fTitle".into(), node: Node::Str { header: false }, counter: None },
                     ],
+                    checksum: 0,
                     others: Vec::new(),
                 }));
             }
@@ -244,6 +248,7 @@ impl<'d> Compiler<'d> {
                         Part::Member { name: "ref".into(), node: Node::Prim(Prim::U32), counter: None },
                         Part::Skip(6),
                     ],
+                    checksum: 0,
                     others: Vec::new(),
                 }));
             }
@@ -264,6 +269,7 @@ impl<'d> Compiler<'d> {
                             counter: None,
                         },
                     ],
+                    checksum: 0,
                     others: Vec::new(),
                 }));
             }
@@ -308,7 +314,14 @@ impl<'d> Compiler<'d> {
             let part = self.element_part(e, &counters).map_err(|err| err.in_object(&format!("{class}::{}", e.name)))?;
             parts.push(part);
         }
-        Ok(ClassNode { name: class.to_string(), version: info.class_version, header: true, parts, others: Vec::new() })
+        Ok(ClassNode {
+            name: class.to_string(),
+            version: info.class_version,
+            header: true,
+            parts,
+            checksum: info.checksum,
+            others: Vec::new(),
+        })
     }
 
     fn element_part(&mut self, e: &StreamerElement, counters: &[String]) -> Result<Part> {
