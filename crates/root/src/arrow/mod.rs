@@ -23,7 +23,7 @@ use std::ops::Range;
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
-pub use plan::{BranchIndex, Content, Member, Plan, plan_column};
+pub use plan::{BranchIndex, Content, Member, Plan, Skipped, plan_column, plan_column_lenient};
 pub use reader::{ReadMetrics, TreeReader};
 
 use crate::error::Result;
