@@ -203,7 +203,8 @@ pub fn read(node: &Node, c: &mut Cursor, col: &mut Col, counters: &[i64]) -> Res
             c.skip(6)?;
             let n = read_len(c)?;
             for (node, col) in [(key, &mut **kc), (value, &mut **vc)] {
-                if node.is_container() {
+                // An empty map ends after its count (BDSIM's empty `map<string,int>`: the byte count says so).
+                if node.is_container() && n > 0 {
                     c.skip(6)?;
                 }
                 for _ in 0..n {
@@ -276,11 +277,14 @@ fn read_members_n(cls: &ClassNode, c: &mut Cursor, cols: &mut [Col], at: &mut us
                 *at += 1;
             }
             Part::Base(b) => read_members_n(b, c, cols, at, n)?,
-            Part::TObject | Part::Skip(_) => {
-                return Err(Error::unsupported(format!(
-                    "member-wise streamed {} with a TObject or hand-streamed part",
-                    cls.name
-                )));
+            // A TObject base keeps its own streamer: version, fUniqueID, fBits (+ pid) per element.
+            Part::TObject => {
+                for _ in 0..n {
+                    read_tobject(c)?;
+                }
+            }
+            Part::Skip(_) => {
+                return Err(Error::unsupported(format!("member-wise streamed {} with a hand-streamed part", cls.name)));
             }
         }
     }
@@ -557,5 +561,49 @@ mod tests {
         other[8] = 0x11;
         let err = read(&node, &mut Cursor::new(&other), &mut Col::new(&node), &[]).unwrap_err();
         assert!(err.is_unsupported());
+    }
+
+    #[test]
+    fn member_wise_tobject_base_and_empty_member_wise_map() {
+        // `vector<TRotation>` as BDSIM writes it (uproot-issue371.root, Model.staRot; ROOT's Draw gives
+        // the same values): element v1 (no checksum), n = 2, TObject per element, then fxx for both.
+        let rot = ClassNode {
+            name: "TRotation".into(),
+            version: 1,
+            header: true,
+            parts: vec![Part::TObject, Part::Member { name: "fxx".into(), node: Node::Prim(Prim::F64), counter: None }],
+            checksum: 0,
+            others: vec![],
+        };
+        let node = Node::Seq { header: true, items: Box::new(Node::Class(Arc::new(rot))) };
+        let mut body = (0x4000u16 | 9).to_be_bytes().to_vec();
+        body.extend(1i16.to_be_bytes());
+        body.extend(2i32.to_be_bytes());
+        for _ in 0..2 {
+            body.extend([0, 1, 0, 0, 0, 0, 0x02, 0, 0, 0]); // TObject v1, fUniqueID 0, fBits 0x02000000
+        }
+        body.extend(0.5f64.to_be_bytes());
+        body.extend(1.0f64.to_be_bytes());
+        let data = with_count(body);
+        let mut col = Col::new(&node);
+        let mut c = Cursor::new(&data);
+        read(&node, &mut c, &mut col, &[]).unwrap();
+        assert!(c.is_empty());
+        let a = col.finish(&node).unwrap();
+        let rots = a.as_list::<i32>().value(0);
+        assert_eq!(rots.as_struct().column(0).as_primitive::<Float64Type>().values().as_ref(), &[0.5, 1.0]);
+
+        // An empty member-wise `map<string,int>` ends after its count (no per-member headers).
+        let node = Node::Map {
+            header: true,
+            key: Box::new(Node::Str { header: false }),
+            value: Box::new(Node::Prim(Prim::I32)),
+        };
+        let data = with_count(vec![0x40, 0x09, 0, 0, 0x3a, 0x5a, 0x65, 0x72, 0, 0, 0, 0]);
+        let mut col = Col::new(&node);
+        let mut c = Cursor::new(&data);
+        read(&node, &mut c, &mut col, &[]).unwrap();
+        assert!(c.is_empty());
+        assert_eq!(col.finish(&node).unwrap().as_list::<i32>().value(0).len(), 0);
     }
 }
