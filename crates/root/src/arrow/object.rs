@@ -460,7 +460,6 @@ pub fn plan_member(s: &Branch, db: &StreamerDb) -> Result<ObjectDecoder> {
     // verified against ROOT yet (ATLAS `vector<coral::AttributeList>`, `TLorentzVector[6]`): say so.
     let objects_inside = match &node {
         Node::Seq { items, .. } => matches!(items.as_ref(), Node::Class(_)),
-        Node::Fixed(inner, _) => matches!(inner.as_ref(), Node::Class(_)),
         _ => false,
     };
     if objects_inside {
