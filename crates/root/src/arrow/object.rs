@@ -283,6 +283,7 @@ impl<'d> Compiler<'d> {
             Some(v) => self.db.get_version(class, v).filter(|i| i.class_version == v),
             None => self.db.get(class),
         }
+        .or_else(|| self.same_template(class, version))
         .ok_or_else(|| unsupported(format!("class {class} has no TStreamerInfo in the file")))?;
         let mut node = self.compile_info(class, info)?;
         let target = Node::Class(Arc::new(node.clone())).data_type();
@@ -298,6 +299,26 @@ impl<'d> Compiler<'d> {
             }
         }
         Ok(Arc::new(node))
+    }
+
+    /// The layout of another instance of a template whose persistent layout does not depend on its
+    /// argument, for an instance the file has no TStreamerInfo of: ATLAS `ElementLink<T>` is always
+    /// `ElementLinkBase` (`m_persKey`, `m_persIndex`), so `ElementLink<DataVector<xAOD::MuonSegment_v1>>`
+    /// is read with the file's `ElementLink<DataVector<xAOD::Muon_v1>>` (as uproot's built-in form does).
+    fn same_template(&self, class: &str, version: Option<i32>) -> Option<&'d crate::dict::StreamerInfo> {
+        const TEMPLATES: &[&str] = &["ElementLink<"];
+        let prefix = TEMPLATES.iter().find(|t| class.starts_with(**t))?;
+        let db = self.db;
+        let mut same: Vec<&crate::dict::StreamerInfo> =
+            db.infos().filter(|i| i.name.starts_with(prefix) && version.is_none_or(|v| i.class_version == v)).collect();
+        // Deterministic choice (the database is a hash map): the newest version, then by name.
+        same.sort_by(|a, b| b.class_version.cmp(&a.class_version).then_with(|| a.name.cmp(&b.name)));
+        let first = *same.first()?;
+        // Only when every instance in the file agrees on the layout.
+        let shape = |i: &crate::dict::StreamerInfo| {
+            i.elements.iter().map(|e| (e.name.clone(), e.type_code, e.type_name.clone())).collect::<Vec<_>>()
+        };
+        same.iter().all(|i| shape(i) == shape(first)).then_some(first)
     }
 
     fn compile_info(&mut self, class: &str, info: &crate::dict::StreamerInfo) -> Result<ClassNode> {
@@ -470,4 +491,62 @@ pub fn plan_member(s: &Branch, db: &StreamerDb) -> Result<ObjectDecoder> {
     }
     let header = node.is_container();
     Ok(ObjectDecoder { node: node.with_header(false), layout: Layout::Counted { header } })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict::StreamerInfo;
+
+    fn element(kind: ElementKind, name: &str, type_code: i32, type_name: &str) -> StreamerElement {
+        StreamerElement {
+            kind,
+            name: name.into(),
+            title: String::new(),
+            type_code,
+            size: 4,
+            array_length: 0,
+            array_dim: 0,
+            max_index: Vec::new(),
+            type_name: type_name.into(),
+            base_version: (kind == ElementKind::Base).then_some(1),
+            count: None,
+            stl: None,
+            range: None,
+        }
+    }
+
+    fn info(name: &str, elements: Vec<StreamerElement>) -> StreamerInfo {
+        StreamerInfo { name: name.into(), title: String::new(), checksum: 1, class_version: 1, elements }
+    }
+
+    fn link(name: &str) -> StreamerInfo {
+        info(name, vec![element(ElementKind::Base, "ElementLinkBase", code::BASE, "BASE")])
+    }
+
+    #[test]
+    fn element_link_without_streamer_borrows_another_instance() {
+        let base = info(
+            "ElementLinkBase",
+            vec![
+                element(ElementKind::BasicType, "m_persKey", code::UINT, "unsigned int"),
+                element(ElementKind::BasicType, "m_persIndex", code::UINT, "unsigned int"),
+            ],
+        );
+        let db = StreamerDb::new([base.clone(), link("ElementLink<DataVector<xAOD::Muon_v1>>")]);
+        let node = Compiler::new(&db).type_node("ElementLink<DataVector<xAOD::MuonSegment_v1>>", true).unwrap();
+        let DataType::Struct(fields) = node.data_type() else { panic!("not a struct: {node:?}") };
+        let names: Vec<&str> = fields.iter().map(|f| f.name().as_str()).collect();
+        assert_eq!(names, ["m_persKey", "m_persIndex"]);
+
+        // Instances that disagree on the layout: nothing is borrowed.
+        let mut odd = link("ElementLink<Odd>");
+        odd.elements.push(element(ElementKind::BasicType, "extra", code::INT, "int"));
+        let db = StreamerDb::new([base, link("ElementLink<DataVector<xAOD::Muon_v1>>"), odd]);
+        let err = Compiler::new(&db).type_node("ElementLink<Other>", true).unwrap_err();
+        assert!(err.is_unsupported());
+        // Other templates are never borrowed.
+        let err = Compiler::new(&db).type_node("DataVector<Other>", true).unwrap_err();
+        assert!(err.is_unsupported());
+    }
 }
