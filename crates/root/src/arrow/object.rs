@@ -33,8 +33,10 @@ pub enum Node {
     Pointer { prim: Prim, count: usize, flag: bool },
     /// A sequence container: optional byte count + version, `int32 n`, `n` items.
     Seq { header: bool, items: Box<Node> },
-    /// A map, written member-wise: byte count + version (+ 6 bytes), `int32 n`, `n` keys, `n` values.
-    Map { header: bool, key: Box<Node>, value: Box<Node> },
+    /// A map, written member-wise: byte count + version (+ 6 bytes), `int32 n`, `n` keys, `n` values;
+    /// `blocks[0]`/`[1]`: whether the `n` keys/values (containers other than `TString`) are grouped
+    /// behind one byte count + version (present only when `n > 0`).
+    Map { header: bool, key: Box<Node>, value: Box<Node>, blocks: [bool; 2] },
     /// A class instance streamed through its TStreamerInfo.
     Class(Arc<ClassNode>),
 }
@@ -118,7 +120,7 @@ impl Node {
         match self {
             Node::Str { .. } => Node::Str { header },
             Node::Seq { items, .. } => Node::Seq { header, items },
-            Node::Map { key, value, .. } => Node::Map { header, key, value },
+            Node::Map { key, value, blocks, .. } => Node::Map { header, key, value, blocks },
             other => other,
         }
     }
@@ -198,13 +200,12 @@ impl<'d> Compiler<'d> {
                 return Ok(Node::Seq { header, items: Box::new(Node::Prim(Prim::Bool)) });
             }
             if matches!(base, "map" | "multimap" | "unordered_map" | "unordered_multimap") && args.len() >= 2 {
-                if args[..2].iter().any(|a| a == "TString") {
-                    // Member-wise TString keys/values carry a layout not decoded yet.
-                    return Err(unsupported(format!("type '{n}' (map with TString keys or values)")));
-                }
                 let key = self.nested(n, |s| s.type_node(&args[0], false))?;
                 let value = self.nested(n, |s| s.type_node(&args[1], false))?;
-                return Ok(Node::Map { header, key: Box::new(key), value: Box::new(value) });
+                // A `TString` is no container: its values follow one another without a block header.
+                let block = |arg: &str, node: &Node| node.is_container() && normalize_class_name(arg) != "TString";
+                let blocks = [block(&args[0], &key), block(&args[1], &value)];
+                return Ok(Node::Map { header, key: Box::new(key), value: Box::new(value), blocks });
             }
         }
         self.nested(n, |s| s.class_node(n, None)).map(Node::Class)

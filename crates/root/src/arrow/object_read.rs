@@ -192,7 +192,7 @@ pub fn read(node: &Node, c: &mut Cursor, col: &mut Col, counters: &[i64]) -> Res
             }
             Ok(())
         }
-        (Node::Map { header, key, value }, Col::Map(offsets, kc, vc)) => {
+        (Node::Map { header, key, value, blocks }, Col::Map(offsets, kc, vc)) => {
             if !*header {
                 return Err(Error::unsupported("std::map nested without its own header"));
             }
@@ -202,9 +202,9 @@ pub fn read(node: &Node, c: &mut Cursor, col: &mut Col, counters: &[i64]) -> Res
             }
             c.skip(6)?;
             let n = read_len(c)?;
-            for (node, col) in [(key, &mut **kc), (value, &mut **vc)] {
+            for ((node, col), block) in [(key, &mut **kc), (value, &mut **vc)].into_iter().zip(*blocks) {
                 // An empty map ends after its count (BDSIM's empty `map<string,int>`: the byte count says so).
-                if node.is_container() && n > 0 {
+                if block && n > 0 {
                     c.skip(6)?;
                 }
                 for _ in 0..n {
@@ -446,6 +446,7 @@ mod tests {
                         header: true,
                         key: Box::new(Node::Prim(Prim::I32)),
                         value: Box::new(Node::Prim(Prim::I16)),
+                        blocks: [false, false],
                     },
                     counter: None,
                 },
@@ -598,6 +599,7 @@ mod tests {
             header: true,
             key: Box::new(Node::Str { header: false }),
             value: Box::new(Node::Prim(Prim::I32)),
+            blocks: [true, false],
         };
         let data = with_count(vec![0x40, 0x09, 0, 0, 0x3a, 0x5a, 0x65, 0x72, 0, 0, 0, 0]);
         let mut col = Col::new(&node);
@@ -605,5 +607,31 @@ mod tests {
         read(&node, &mut c, &mut col, &[]).unwrap();
         assert!(c.is_empty());
         assert_eq!(col.finish(&node).unwrap().as_list::<i32>().value(0).len(), 0);
+    }
+
+    #[test]
+    fn member_wise_map_of_string_to_tstring() {
+        // uproot-stl_containers.root `map_string_tstring` entry 1: pair v0 + checksum, n = 2, the
+        // std::string keys behind one byte count + version, the TString values bare.
+        let node = Node::Map {
+            header: true,
+            key: Box::new(Node::Str { header: false }),
+            value: Box::new(Node::Str { header: false }),
+            blocks: [true, false],
+        };
+        let hex = "40000022400900009cb11ada000000024000000a0009036f6e650374776f034f4e450354574f";
+        let data: Vec<u8> =
+            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+        let mut col = Col::new(&node);
+        let mut c = Cursor::new(&data);
+        read(&node, &mut c, &mut col, &[]).unwrap();
+        assert!(c.is_empty());
+        let a = col.finish(&node).unwrap();
+        let m = a.as_list::<i32>().value(0);
+        let m = m.as_struct();
+        let keys: Vec<&str> = m.column(0).as_string::<i32>().iter().flatten().collect();
+        let values: Vec<&str> = m.column(1).as_string::<i32>().iter().flatten().collect();
+        assert_eq!(keys, ["one", "two"]);
+        assert_eq!(values, ["ONE", "TWO"]);
     }
 }
