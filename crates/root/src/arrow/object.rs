@@ -274,8 +274,19 @@ impl<'d> Compiler<'d> {
                     others: Vec::new(),
                 }));
             }
+            "TDatime" => {
+                // TDatime::Streamer: the packed date and time alone, no version.
+                return Ok(Arc::new(ClassNode {
+                    name: class.into(),
+                    version: 0,
+                    header: false,
+                    parts: vec![Part::Member { name: "fDatime".into(), node: Node::Prim(Prim::U32), counter: None }],
+                    checksum: 0,
+                    others: Vec::new(),
+                }));
+            }
             "TClonesArray" | "TObjArray" | "TList" | "THashList" | "TMap" | "TArrayC" | "TArrayS" | "TArrayI"
-            | "TArrayL" | "TArrayL64" | "TArrayF" | "TArrayD" | "TBits" | "TDatime" => {
+            | "TArrayL" | "TArrayL64" | "TArrayF" | "TArrayD" | "TBits" => {
                 return Err(unsupported(format!("class {class} (custom streamer) inside an object")));
             }
             _ => {}
