@@ -10,6 +10,7 @@
 //! `demtch`) keep their dotted relative name, `poca.fCoordinates.fX`, so they never collide.
 
 mod decode;
+mod memberwise;
 pub mod object;
 mod object_read;
 mod plan;
