@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::Args;
-use hadron_root::arrow::{BranchIndex, plan_column};
+use hadron_root::arrow::{BranchIndex, plan_column_lenient};
 use hadron_root::{Directory, RootFile};
 
 /// Arguments of `hadron ls`.
@@ -62,8 +62,13 @@ async fn list_tree(file: &RootFile, path: &str, out: &mut dyn Write, all: bool) 
     for i in branches {
         let b = &index.branches[i];
         let ty = if index.top.contains(&i) {
-            match plan_column(&index, &db, i) {
-                Ok(plan) => plan.data_type().to_string(),
+            let mut left_out = Vec::new();
+            match plan_column_lenient(&index, &db, i, &mut left_out) {
+                Ok(plan) if left_out.is_empty() => plan.data_type().to_string(),
+                Ok(plan) => {
+                    let names: Vec<&str> = left_out.iter().map(|(n, _)| n.as_str()).collect();
+                    format!("{} (unsupported members left out: {})", plan.data_type(), names.join(", "))
+                }
                 Err(e) => format!("(not readable: {e})"),
             }
         } else {

@@ -3,6 +3,7 @@
 
 mod common;
 
+use arrow_array::Array;
 use arrow_array::cast::AsArray;
 use arrow_schema::DataType;
 use hadron_root::RootFile;
@@ -73,4 +74,55 @@ fn split_members_are_named_relative_to_their_parent() {
     let DataType::Struct(fields) = item.data_type() else { panic!("demtch items are not structs") };
     let names: Vec<&str> = fields.iter().map(|f| f.name().as_str()).collect();
     assert!(names.contains(&"poca.fCoordinates.fX") && names.contains(&"mom.fCoordinates.fX"), "{names:?}");
+}
+
+#[test]
+fn unsupported_split_members_are_left_out_and_reported() {
+    // KM3NeT `JDAQFrame::buffer` (`JDAQHit*` loop, hand-written JDAQHit streamer, empty TStreamerInfo):
+    // the member is left out of the split collection's column, the others are read.
+    let Some(path) = corpus("uproot-issue-76.root") else { return };
+    let rt = common::harness::runtime();
+    rt.block_on(async {
+        let f = RootFile::open_path(&path).await.expect("open");
+        let options = ReadOptions { branches: Some(vec!["km3net_timeslice_L1".into()]), ..ReadOptions::default() };
+        let mut reader = TreeReader::open(&f, "KM3NET_TIMESLICE_L1", &options).await.expect("open");
+        let skipped: Vec<&str> = reader.skipped().iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(skipped, ["vector<KM3NETDAQ::JDAQSuperFrame>.buffer"]);
+        let (_, why) = &reader.skipped()[0];
+        assert!(why.is_unsupported() && why.to_string().contains("KM3NETDAQ::JDAQHit*"), "{why}");
+        let batch = reader.next_batch().await.expect("read").expect("a batch");
+        let slice = batch.column(0).as_struct();
+        let slice = slice.column_by_name("KM3NETDAQ::JDAQTimeslice").expect("timeslice").as_struct();
+        let frames = slice.column_by_name("vector<KM3NETDAQ::JDAQSuperFrame>").expect("frames");
+        let DataType::List(item) = frames.data_type() else { panic!("frames are not a list") };
+        let DataType::Struct(fields) = item.data_type() else { panic!("frames are not structs") };
+        let names: Vec<&str> = fields.iter().map(|f| f.name().as_str()).collect();
+        assert!(names.contains(&"numberOfHits") && !names.contains(&"buffer"), "{names:?}");
+        // uproot: 69 frames in entry 0, the first with 984 hits.
+        let first = frames.as_list::<i32>().value(0);
+        assert_eq!(first.len(), 69);
+        let hits = first.as_struct().column_by_name("numberOfHits").expect("numberOfHits");
+        let first_hits = match hits.data_type() {
+            DataType::UInt32 => i64::from(hits.as_primitive::<arrow_array::types::UInt32Type>().value(0)),
+            DataType::Int32 => i64::from(hits.as_primitive::<arrow_array::types::Int32Type>().value(0)),
+            other => panic!("numberOfHits is {other}"),
+        };
+        assert_eq!(first_hits, 984);
+    });
+}
+
+#[test]
+fn member_wise_vector_of_trotation() {
+    // BDSIM `Model.staRot` (`vector<TRotation>`, member-wise, TObject base): 2348 rotations; ROOT's
+    // TTree::Scan prints fxx 0.999638781081 and fxy -1.4699557e-08 for instance 2339, 1 and 0 for 2345.
+    let Some((_, arrays)) = one_column("uproot-issue371.root", "Model", "Model.") else { return };
+    let rot = arrays[0].as_struct().column_by_name("staRot").expect("staRot").as_list::<i32>().value(0);
+    let rot = rot.as_struct();
+    assert_eq!(rot.len(), 2348);
+    let col =
+        |m: &str| rot.column_by_name(m).expect("member").as_primitive::<arrow_array::types::Float64Type>().clone();
+    let (fxx, fxy) = (col("fxx"), col("fxy"));
+    assert!((fxx.value(2339) - 0.999638781081).abs() < 1e-12);
+    assert!((fxy.value(2339) / -1.4699557e-08 - 1.0).abs() < 1e-7);
+    assert_eq!((fxx.value(2345), fxy.value(2345)), (1.0, 0.0));
 }

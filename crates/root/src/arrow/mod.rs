@@ -10,6 +10,7 @@
 //! `demtch`) keep their dotted relative name, `poca.fCoordinates.fX`, so they never collide.
 
 mod decode;
+mod memberwise;
 pub mod object;
 mod object_read;
 mod plan;
@@ -23,7 +24,7 @@ use std::ops::Range;
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
-pub use plan::{BranchIndex, Content, Member, Plan, plan_column};
+pub use plan::{BranchIndex, Content, Member, Plan, Skipped, plan_column, plan_column_lenient};
 pub use reader::{ReadMetrics, TreeReader};
 
 use crate::error::Result;

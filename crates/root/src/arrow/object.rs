@@ -33,8 +33,10 @@ pub enum Node {
     Pointer { prim: Prim, count: usize, flag: bool },
     /// A sequence container: optional byte count + version, `int32 n`, `n` items.
     Seq { header: bool, items: Box<Node> },
-    /// A map, written member-wise: byte count + version (+ 6 bytes), `int32 n`, `n` keys, `n` values.
-    Map { header: bool, key: Box<Node>, value: Box<Node> },
+    /// A map, written member-wise: byte count + version (+ 6 bytes), `int32 n`, `n` keys, `n` values;
+    /// `blocks[0]`/`[1]`: whether the `n` keys/values (containers other than `TString`) are grouped
+    /// behind one byte count + version (present only when `n > 0`).
+    Map { header: bool, key: Box<Node>, value: Box<Node>, blocks: [bool; 2] },
     /// A class instance streamed through its TStreamerInfo.
     Class(Arc<ClassNode>),
 }
@@ -50,6 +52,8 @@ pub struct ClassNode {
     pub header: bool,
     /// Streamed parts in order.
     pub parts: Vec<Part>,
+    /// `fCheckSum` of the TStreamerInfo the parts follow (0 for hand-written streamers).
+    pub checksum: u32,
     /// Layouts of other versions of the class found in the file that give the same fields.
     pub others: Vec<Arc<ClassNode>>,
 }
@@ -116,7 +120,7 @@ impl Node {
         match self {
             Node::Str { .. } => Node::Str { header },
             Node::Seq { items, .. } => Node::Seq { header, items },
-            Node::Map { key, value, .. } => Node::Map { header, key, value },
+            Node::Map { key, value, blocks, .. } => Node::Map { header, key, value, blocks },
             other => other,
         }
     }
@@ -196,13 +200,12 @@ impl<'d> Compiler<'d> {
                 return Ok(Node::Seq { header, items: Box::new(Node::Prim(Prim::Bool)) });
             }
             if matches!(base, "map" | "multimap" | "unordered_map" | "unordered_multimap") && args.len() >= 2 {
-                if args[..2].iter().any(|a| a == "TString") {
-                    // Member-wise TString keys/values carry a layout not decoded yet.
-                    return Err(unsupported(format!("type '{n}' (map with TString keys or values)")));
-                }
                 let key = self.nested(n, |s| s.type_node(&args[0], false))?;
                 let value = self.nested(n, |s| s.type_node(&args[1], false))?;
-                return Ok(Node::Map { header, key: Box::new(key), value: Box::new(value) });
+                // A `TString` is no container: its values follow one another without a block header.
+                let block = |arg: &str, node: &Node| node.is_container() && normalize_class_name(arg) != "TString";
+                let blocks = [block(&args[0], &key), block(&args[1], &value)];
+                return Ok(Node::Map { header, key: Box::new(key), value: Box::new(value), blocks });
             }
         }
         self.nested(n, |s| s.class_node(n, None)).map(Node::Class)
@@ -217,6 +220,7 @@ impl<'d> Compiler<'d> {
                     version: 1,
                     header: false,
                     parts: vec![Part::TObject],
+                    checksum: 0,
                     others: Vec::new(),
                 }));
             }
@@ -230,6 +234,7 @@ impl<'d> Compiler<'d> {
                         Part::Member { name: "fName".into(), node: Node::Str { header: false }, counter: None },
                         Part::Member { name: "fTitle".into(), node: Node::Str { header: false }, counter: None },
                     ],
+                    checksum: 0,
                     others: Vec::new(),
                 }));
             }
@@ -244,6 +249,7 @@ impl<'d> Compiler<'d> {
                         Part::Member { name: "ref".into(), node: Node::Prim(Prim::U32), counter: None },
                         Part::Skip(6),
                     ],
+                    checksum: 0,
                     others: Vec::new(),
                 }));
             }
@@ -264,11 +270,23 @@ impl<'d> Compiler<'d> {
                             counter: None,
                         },
                     ],
+                    checksum: 0,
+                    others: Vec::new(),
+                }));
+            }
+            "TDatime" => {
+                // TDatime::Streamer: the packed date and time alone, no version.
+                return Ok(Arc::new(ClassNode {
+                    name: class.into(),
+                    version: 0,
+                    header: false,
+                    parts: vec![Part::Member { name: "fDatime".into(), node: Node::Prim(Prim::U32), counter: None }],
+                    checksum: 0,
                     others: Vec::new(),
                 }));
             }
             "TClonesArray" | "TObjArray" | "TList" | "THashList" | "TMap" | "TArrayC" | "TArrayS" | "TArrayI"
-            | "TArrayL" | "TArrayL64" | "TArrayF" | "TArrayD" | "TBits" | "TDatime" => {
+            | "TArrayL" | "TArrayL64" | "TArrayF" | "TArrayD" | "TBits" => {
                 return Err(unsupported(format!("class {class} (custom streamer) inside an object")));
             }
             _ => {}
@@ -277,6 +295,7 @@ impl<'d> Compiler<'d> {
             Some(v) => self.db.get_version(class, v).filter(|i| i.class_version == v),
             None => self.db.get(class),
         }
+        .or_else(|| self.same_template(class, version))
         .ok_or_else(|| unsupported(format!("class {class} has no TStreamerInfo in the file")))?;
         let mut node = self.compile_info(class, info)?;
         let target = Node::Class(Arc::new(node.clone())).data_type();
@@ -294,6 +313,26 @@ impl<'d> Compiler<'d> {
         Ok(Arc::new(node))
     }
 
+    /// The layout of another instance of a template whose persistent layout does not depend on its
+    /// argument, for an instance the file has no TStreamerInfo of: ATLAS `ElementLink<T>` is always
+    /// `ElementLinkBase` (`m_persKey`, `m_persIndex`), so `ElementLink<DataVector<xAOD::MuonSegment_v1>>`
+    /// is read with the file's `ElementLink<DataVector<xAOD::Muon_v1>>` (as uproot's built-in form does).
+    fn same_template(&self, class: &str, version: Option<i32>) -> Option<&'d crate::dict::StreamerInfo> {
+        const TEMPLATES: &[&str] = &["ElementLink<"];
+        let prefix = TEMPLATES.iter().find(|t| class.starts_with(**t))?;
+        let db = self.db;
+        let mut same: Vec<&crate::dict::StreamerInfo> =
+            db.infos().filter(|i| i.name.starts_with(prefix) && version.is_none_or(|v| i.class_version == v)).collect();
+        // Deterministic choice (the database is a hash map): the newest version, then by name.
+        same.sort_by(|a, b| b.class_version.cmp(&a.class_version).then_with(|| a.name.cmp(&b.name)));
+        let first = *same.first()?;
+        // Only when every instance in the file agrees on the layout.
+        let shape = |i: &crate::dict::StreamerInfo| {
+            i.elements.iter().map(|e| (e.name.clone(), e.type_code, e.type_name.clone())).collect::<Vec<_>>()
+        };
+        same.iter().all(|i| shape(i) == shape(first)).then_some(first)
+    }
+
     fn compile_info(&mut self, class: &str, info: &crate::dict::StreamerInfo) -> Result<ClassNode> {
         let mut parts = Vec::with_capacity(info.elements.len());
         let mut counters: Vec<String> = Vec::new();
@@ -308,7 +347,14 @@ impl<'d> Compiler<'d> {
             let part = self.element_part(e, &counters).map_err(|err| err.in_object(&format!("{class}::{}", e.name)))?;
             parts.push(part);
         }
-        Ok(ClassNode { name: class.to_string(), version: info.class_version, header: true, parts, others: Vec::new() })
+        Ok(ClassNode {
+            name: class.to_string(),
+            version: info.class_version,
+            header: true,
+            parts,
+            checksum: info.checksum,
+            others: Vec::new(),
+        })
     }
 
     fn element_part(&mut self, e: &StreamerElement, counters: &[String]) -> Result<Part> {
@@ -447,7 +493,6 @@ pub fn plan_member(s: &Branch, db: &StreamerDb) -> Result<ObjectDecoder> {
     // verified against ROOT yet (ATLAS `vector<coral::AttributeList>`, `TLorentzVector[6]`): say so.
     let objects_inside = match &node {
         Node::Seq { items, .. } => matches!(items.as_ref(), Node::Class(_)),
-        Node::Fixed(inner, _) => matches!(inner.as_ref(), Node::Class(_)),
         _ => false,
     };
     if objects_inside {
@@ -458,4 +503,62 @@ pub fn plan_member(s: &Branch, db: &StreamerDb) -> Result<ObjectDecoder> {
     }
     let header = node.is_container();
     Ok(ObjectDecoder { node: node.with_header(false), layout: Layout::Counted { header } })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict::StreamerInfo;
+
+    fn element(kind: ElementKind, name: &str, type_code: i32, type_name: &str) -> StreamerElement {
+        StreamerElement {
+            kind,
+            name: name.into(),
+            title: String::new(),
+            type_code,
+            size: 4,
+            array_length: 0,
+            array_dim: 0,
+            max_index: Vec::new(),
+            type_name: type_name.into(),
+            base_version: (kind == ElementKind::Base).then_some(1),
+            count: None,
+            stl: None,
+            range: None,
+        }
+    }
+
+    fn info(name: &str, elements: Vec<StreamerElement>) -> StreamerInfo {
+        StreamerInfo { name: name.into(), title: String::new(), checksum: 1, class_version: 1, elements }
+    }
+
+    fn link(name: &str) -> StreamerInfo {
+        info(name, vec![element(ElementKind::Base, "ElementLinkBase", code::BASE, "BASE")])
+    }
+
+    #[test]
+    fn element_link_without_streamer_borrows_another_instance() {
+        let base = info(
+            "ElementLinkBase",
+            vec![
+                element(ElementKind::BasicType, "m_persKey", code::UINT, "unsigned int"),
+                element(ElementKind::BasicType, "m_persIndex", code::UINT, "unsigned int"),
+            ],
+        );
+        let db = StreamerDb::new([base.clone(), link("ElementLink<DataVector<xAOD::Muon_v1>>")]);
+        let node = Compiler::new(&db).type_node("ElementLink<DataVector<xAOD::MuonSegment_v1>>", true).unwrap();
+        let DataType::Struct(fields) = node.data_type() else { panic!("not a struct: {node:?}") };
+        let names: Vec<&str> = fields.iter().map(|f| f.name().as_str()).collect();
+        assert_eq!(names, ["m_persKey", "m_persIndex"]);
+
+        // Instances that disagree on the layout: nothing is borrowed.
+        let mut odd = link("ElementLink<Odd>");
+        odd.elements.push(element(ElementKind::BasicType, "extra", code::INT, "int"));
+        let db = StreamerDb::new([base, link("ElementLink<DataVector<xAOD::Muon_v1>>"), odd]);
+        let err = Compiler::new(&db).type_node("ElementLink<Other>", true).unwrap_err();
+        assert!(err.is_unsupported());
+        // Other templates are never borrowed.
+        let err = Compiler::new(&db).type_node("DataVector<Other>", true).unwrap_err();
+        assert!(err.is_unsupported());
+    }
 }

@@ -122,7 +122,7 @@ fn class_members<'a>(c: &'a ClassNode, out: &mut Vec<(&'a str, &'a Node)>) {
 }
 
 /// Reads a collection size and checks it can fit in what is left.
-fn read_len(c: &mut Cursor) -> Result<usize> {
+pub(super) fn read_len(c: &mut Cursor) -> Result<usize> {
     let n = c.i32()?;
     if n < 0 || n as usize > c.remaining() {
         return Err(c.error(format!("collection of {n} elements in {} bytes", c.remaining())));
@@ -130,7 +130,7 @@ fn read_len(c: &mut Cursor) -> Result<usize> {
     Ok(n as usize)
 }
 
-fn prims(c: &mut Cursor, prim: Prim, n: usize, v: &mut Values) -> Result<()> {
+pub(super) fn prims(c: &mut Cursor, prim: Prim, n: usize, v: &mut Values) -> Result<()> {
     let bytes = c.bytes(n.checked_mul(prim.disk_size()).ok_or_else(|| c.error("array size overflows"))?)?;
     v.extend_from_be(prim, bytes)
 }
@@ -172,7 +172,9 @@ pub fn read(node: &Node, c: &mut Cursor, col: &mut Col, counters: &[i64]) -> Res
             if let Some(h) = h
                 && (h.version as u16) & STREAMED_MEMBERWISE != 0
             {
-                return Err(Error::unsupported("member-wise streamed sequence container"));
+                crate::arrow::memberwise::read_memberwise(items, c, col)?;
+                offsets.push(to_i32(col.len())?);
+                return c.finish(&h, "member-wise STL collection");
             }
             let n = read_len(c)?;
             let len = if let (Node::Prim(p), Col::Prim(v)) = (items.as_ref(), col.as_mut()) {
@@ -190,7 +192,7 @@ pub fn read(node: &Node, c: &mut Cursor, col: &mut Col, counters: &[i64]) -> Res
             }
             Ok(())
         }
-        (Node::Map { header, key, value }, Col::Map(offsets, kc, vc)) => {
+        (Node::Map { header, key, value, blocks }, Col::Map(offsets, kc, vc)) => {
             if !*header {
                 return Err(Error::unsupported("std::map nested without its own header"));
             }
@@ -200,8 +202,9 @@ pub fn read(node: &Node, c: &mut Cursor, col: &mut Col, counters: &[i64]) -> Res
             }
             c.skip(6)?;
             let n = read_len(c)?;
-            for (node, col) in [(key, &mut **kc), (value, &mut **vc)] {
-                if node.is_container() {
+            for ((node, col), block) in [(key, &mut **kc), (value, &mut **vc)].into_iter().zip(*blocks) {
+                // An empty map ends after its count (BDSIM's empty `map<string,int>`: the byte count says so).
+                if block && n > 0 {
                     c.skip(6)?;
                 }
                 for _ in 0..n {
@@ -368,10 +371,12 @@ mod tests {
                         header: true,
                         key: Box::new(Node::Prim(Prim::I32)),
                         value: Box::new(Node::Prim(Prim::I16)),
+                        blocks: [false, false],
                     },
                     counter: None,
                 },
             ],
+            checksum: 0,
             others: vec![],
         };
         let node = Node::Class(Arc::new(cls));
@@ -430,7 +435,7 @@ mod tests {
         assert_eq!(outer.value(0).as_string::<i32>().value(0), "ab");
         assert_eq!(outer.value(1).len(), 0);
 
-        let cls = ClassNode { name: "D".into(), version: 3, header: true, parts: vec![], others: vec![] };
+        let cls = ClassNode { name: "D".into(), version: 3, header: true, parts: vec![], checksum: 0, others: vec![] };
         let node = Node::Class(Arc::new(cls));
         let data = with_count(2i16.to_be_bytes().to_vec());
         let err = read(&node, &mut Cursor::new(&data), &mut Col::new(&node), &[]).unwrap_err();

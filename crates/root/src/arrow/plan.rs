@@ -170,16 +170,42 @@ impl Plan {
     }
 }
 
+/// Members of split objects and collections left out of a column, with why (see [`plan_column_lenient`]).
+pub type Skipped = Vec<(String, Error)>;
+
 /// Plans the column of top-level branch `i`; `Unsupported` names the type that cannot be decoded yet.
 pub fn plan_column(idx: &BranchIndex, db: &StreamerDb, i: usize) -> Result<Plan> {
-    plan_branch(idx, db, i).map_err(|e| e.in_object(&idx.branches[i].name))
+    plan_branch(idx, db, i, None).map_err(|e| e.in_object(&idx.branches[i].name))
 }
 
-fn plan_branch(idx: &BranchIndex, db: &StreamerDb, i: usize) -> Result<Plan> {
+/// Plans the column of top-level branch `i` like [`plan_column`], except that a member sub-branch of
+/// a split object or collection whose type is not supported yet is left out of the column (its
+/// own branch holds its bytes, so the other members stay readable); each one left out is pushed
+/// to `skipped` as (sub-branch name, `Unsupported` error naming the type). A column all of whose
+/// members would be left out is an error.
+pub fn plan_column_lenient(idx: &BranchIndex, db: &StreamerDb, i: usize, skipped: &mut Skipped) -> Result<Plan> {
+    plan_branch(idx, db, i, Some(skipped)).map_err(|e| e.in_object(&idx.branches[i].name))
+}
+
+/// Moves the members left out of one object into `skipped`, or fails when nothing is left.
+fn keep_some<T>(kept: Vec<T>, mut left_out: Skipped, skipped: Option<&mut Skipped>) -> Result<Vec<T>> {
+    if left_out.is_empty() {
+        return Ok(kept);
+    }
+    match skipped {
+        Some(skipped) if !kept.is_empty() => {
+            skipped.append(&mut left_out);
+            Ok(kept)
+        }
+        _ => Err(left_out.swap_remove(0).1),
+    }
+}
+
+fn plan_branch(idx: &BranchIndex, db: &StreamerDb, i: usize, skipped: Option<&mut Skipped>) -> Result<Plan> {
     let b = &idx.branches[i];
     match b.kind {
         BranchKind::Plain if idx.children[i].is_empty() => Ok(Plan::Branch { branch: i, content: plain_content(b)? }),
-        BranchKind::Element => plan_element(idx, db, i),
+        BranchKind::Element => plan_element(idx, db, i, skipped),
         _ => Err(Error::unsupported(format!("{} branch '{}' ({})", b.class_name, b.name, b.title))),
     }
 }
@@ -235,7 +261,7 @@ fn member_name(parent: &str, child: &str) -> String {
     }
 }
 
-fn plan_element(idx: &BranchIndex, db: &StreamerDb, i: usize) -> Result<Plan> {
+fn plan_element(idx: &BranchIndex, db: &StreamerDb, i: usize, mut skipped: Option<&mut Skipped>) -> Result<Plan> {
     let b = &idx.branches[i];
     let e = b
         .element
@@ -254,30 +280,40 @@ fn plan_element(idx: &BranchIndex, db: &StreamerDb, i: usize) -> Result<Plan> {
     // A member branch that was never filled while its parent was (disabled when the tree was
     // written: ROOT refuses to read it, "has to be enabled") holds no data: it is left out.
     let kids: Vec<usize> = kids.iter().copied().filter(|&k| !never_filled(b, &idx.branches[k])).collect();
+    let lenient = skipped.is_some();
+    let mut left_out = Skipped::new();
     if e.btype == 3 || e.btype == 4 {
         let mut members = Vec::with_capacity(kids.len());
         for &k in &kids {
             let s = &idx.branches[k];
-            if !idx.children[k].is_empty() {
-                return Err(Error::unsupported(format!(
-                    "nested split member '{}' inside collection '{}'",
-                    s.name, b.name
-                )));
-            }
-            let member = match member_content(s) {
-                Ok(m) => m,
-                Err(e) if e.is_unsupported() => Member::Object(Arc::new(plan_member(s, db)?)),
-                Err(e) => return Err(e),
+            let member = if idx.children[k].is_empty() {
+                match member_content(s) {
+                    Ok(m) => Ok(m),
+                    Err(e) if e.is_unsupported() => plan_member(s, db).map(|d| Member::Object(Arc::new(d))),
+                    Err(e) => Err(e),
+                }
+            } else {
+                Err(Error::unsupported(format!("nested split member '{}' inside collection '{}'", s.name, b.name)))
             };
-            members.push((member_name(&b.name, &s.name), k, member));
+            match member {
+                Ok(m) => members.push((member_name(&b.name, &s.name), k, m)),
+                Err(e) if e.is_unsupported() && lenient => left_out.push((s.name.clone(), e.in_object(&s.name))),
+                Err(e) => return Err(e),
+            }
         }
+        let members = keep_some(members, left_out, skipped)?;
         return Ok(Plan::Clones { count: i, members });
     }
     let mut fields = Vec::with_capacity(kids.len());
     for &k in &kids {
         let s = &idx.branches[k];
-        fields.push((member_name(&b.name, &s.name), plan_branch(idx, db, k).map_err(|e| e.in_object(&s.name))?));
+        match plan_branch(idx, db, k, skipped.as_deref_mut()) {
+            Ok(p) => fields.push((member_name(&b.name, &s.name), p)),
+            Err(e) if e.is_unsupported() && lenient => left_out.push((s.name.clone(), e.in_object(&s.name))),
+            Err(e) => return Err(e.in_object(&s.name)),
+        }
     }
+    let fields = keep_some(fields, left_out, skipped)?;
     Ok(Plan::Struct { fields })
 }
 

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::arrow::ReadOptions;
 use crate::arrow::decode::{Piece, PieceSource, decode_plan};
-use crate::arrow::plan::{BranchIndex, Plan, plan_column};
+use crate::arrow::plan::{BranchIndex, Plan, plan_column_lenient};
 use crate::bytes::{CoalesceConfig, read_ranges};
 use crate::dict::StreamerDb;
 use crate::error::{Error, Result, ResultExt};
@@ -87,7 +87,9 @@ impl TreeReader {
             Some(names) => {
                 for name in names {
                     let i = index.top_level(name).map_err(ctx)?;
-                    let plan = plan_column(&index, db, i).map_err(ctx)?;
+                    let mut left_out = Vec::new();
+                    let plan = plan_column_lenient(&index, db, i, &mut left_out).map_err(ctx)?;
+                    skipped.extend(left_out.into_iter().map(|(n, e)| (n, ctx(e))));
                     fields.push(Field::new(name, plan.data_type(), false));
                     columns.push(plan);
                 }
@@ -104,8 +106,10 @@ impl TreeReader {
                         skipped.push((name, ctx(e)));
                         continue;
                     }
-                    match plan_column(&index, db, i) {
+                    let mut left_out = Vec::new();
+                    match plan_column_lenient(&index, db, i, &mut left_out) {
                         Ok(plan) => {
+                            skipped.extend(left_out.into_iter().map(|(n, e)| (n, ctx(e))));
                             fields.push(Field::new(&name, plan.data_type(), false));
                             columns.push(plan);
                         }
@@ -162,7 +166,9 @@ impl TreeReader {
         self.schema.clone()
     }
 
-    /// Columns left out of a read-everything projection because their type is not supported yet.
+    /// What was left out because its type is not supported yet: whole columns of a read-everything
+    /// projection (named by their branch), and members of split objects and collections (named by
+    /// their sub-branch) left out of the columns that hold them.
     pub fn skipped(&self) -> &[(String, Error)] {
         &self.skipped
     }

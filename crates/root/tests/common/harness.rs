@@ -240,21 +240,24 @@ struct OpenTree {
     db: Arc<StreamerDb>,
 }
 
-async fn read_open_tree(
-    file: &RootFile,
-    tree: &OpenTree,
-    options: &ReadOptions,
-) -> Result<(arrow_schema::SchemaRef, Vec<arrow_array::RecordBatch>), Error> {
+/// A column's batches with the members the reader left out of it (sub-branch name, why).
+type Batches = (arrow_schema::SchemaRef, Vec<arrow_array::RecordBatch>, Vec<(String, Outcome)>);
+
+async fn read_open_tree(file: &RootFile, tree: &OpenTree, options: &ReadOptions) -> Result<Batches, Error> {
     let mut reader = TreeReader::with_index(file, tree.tree.clone(), tree.index.clone(), &tree.db, options)?;
     let mut batches = Vec::new();
     while let Some(b) = reader.next_batch().await? {
         batches.push(b);
     }
-    Ok((reader.schema(), batches))
+    let left_out = reader.skipped().iter().map(|(n, e)| (n.clone(), classify(e))).collect();
+    Ok((reader.schema(), batches, left_out))
 }
 
+/// One column read: rows, arrays, and the members left out of it as unsupported.
+type Column = (u64, Vec<ArrayRef>, Vec<(String, Outcome)>);
+
 /// Reads one column of a tree: `Ok(None)` when the schema has no such column.
-async fn read_column(file: &RootFile, tree: &OpenTree, column: &str) -> Result<Option<(u64, Vec<ArrayRef>)>, Error> {
+async fn read_column(file: &RootFile, tree: &OpenTree, column: &str) -> Result<Option<Column>, Error> {
     // A top-level branch named `P.` may become column `P.` or `P`.
     let candidates: Vec<&str> =
         if column.ends_with('.') { vec![column, column.trim_end_matches('.')] } else { vec![column] };
@@ -262,7 +265,7 @@ async fn read_column(file: &RootFile, tree: &OpenTree, column: &str) -> Result<O
     for (k, name) in candidates.iter().enumerate() {
         let options = ReadOptions { branches: Some(vec![name.to_string()]), ..ReadOptions::default() };
         match read_open_tree(file, tree, &options).await {
-            Ok((schema, batches)) => {
+            Ok((schema, batches, left_out)) => {
                 if let Ok(index) = schema.index_of(name) {
                     let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
                     let mut arrays: Vec<ArrayRef> = batches.iter().map(|b| b.column(index).clone()).collect();
@@ -270,7 +273,7 @@ async fn read_column(file: &RootFile, tree: &OpenTree, column: &str) -> Result<O
                         // No batch (an empty tree): the column's type still has a canonical form.
                         arrays.push(new_empty_array(schema.field(index).data_type()));
                     }
-                    return Ok(Some((rows, arrays)));
+                    return Ok(Some((rows, arrays, left_out)));
                 }
             }
             Err(e @ Error::NotFound { .. }) if k + 1 < candidates.len() => {
@@ -330,7 +333,14 @@ async fn check_tree(file: &RootFile, path: &Path, tree: &TreeRef, python: Option
             let outcome = match &result {
                 Err(e) => classify(e),
                 Ok(None) => Outcome::Failed(format!("read_tree returned no column '{column}'")),
-                Ok(Some((rows, arrays))) => check_branch(b, *rows, arrays, |parts| {
+                // A member the reader left out of the column (its type unsupported): that branch
+                // and any below it are unsupported, with the reader's reason.
+                Ok(Some((_, _, left_out))) if left_out.iter().any(|(n, _)| b.chain.iter().skip(1).any(|c| c == n)) => {
+                    let (_, why) =
+                        left_out.iter().find(|(n, _)| b.chain.iter().skip(1).any(|c| c == n)).expect("found");
+                    why.clone()
+                }
+                Ok(Some((rows, arrays, _))) => check_branch(b, *rows, arrays, |parts| {
                     python.and_then(|py| root_agrees(py, path, &tree.tree, b, *rows, parts))
                 }),
             };
