@@ -296,11 +296,18 @@ async fn read_body(rd: &mut BufReader<OwnedReadHalf>, dlen: u32) -> std::io::Res
     Ok(body)
 }
 
+/// Largest single message accepted (a 5.5 server sends data in parts of ≤ 2 MiB).
+const MAX_MESSAGE: usize = 256 << 20;
+
 async fn read_into(rd: &mut BufReader<OwnedReadHalf>, buf: &mut BytesMut, n: usize) -> std::io::Result<()> {
-    buf.reserve(n);
+    if n > MAX_MESSAGE || buf.len() + n > i32::MAX as usize {
+        return Err(std::io::Error::other(format!("data message of {n} bytes (after {} bytes)", buf.len())));
+    }
     let target = buf.len() + n;
     while buf.len() < target {
         let want = (target - buf.len()) as u64;
+        // Grow step by step: a corrupt length must not allocate before the bytes arrive.
+        buf.reserve((want as usize).min(4 << 20));
         let got = (&mut *rd).take(want).read_buf(buf).await?;
         if got == 0 {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
