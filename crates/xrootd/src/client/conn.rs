@@ -105,9 +105,9 @@ impl Connection {
         Ok(Connection { id, endpoint: endpoint.clone(), writer: tokio::sync::Mutex::new(wr), streams, reader })
     }
 
-    /// Whether the connection has ended.
+    /// Whether the connection has ended (also when its reader task is gone with the runtime it ran on).
     pub(crate) fn is_closed(&self) -> bool {
-        lock(&self.streams).closed.is_some()
+        lock(&self.streams).closed.is_some() || self.reader.is_finished()
     }
 
     /// Sends `req` on a fresh stream id; `size_hint` pre-sizes the answer buffer. The receiver gets the
