@@ -45,6 +45,7 @@ pub struct Server {
     pub data: PathBuf,
     extra: String,
     work: tempfile::TempDir,
+    _copy: Option<tempfile::TempDir>,
     child: Option<Child>,
 }
 
@@ -57,7 +58,11 @@ impl Server {
     /// Starts a server on `port`.
     pub fn start_on(port: u16, data: &Path, extra: &str) -> Server {
         let work = tempfile::Builder::new().prefix("hadron-xrd").tempdir().expect("work dir");
-        let mut s = Server { port, data: data.to_path_buf(), extra: extra.to_string(), work, child: None };
+        // As root the server runs as the `xrootd` user: when it cannot reach `data` (a clone under a
+        // private home), it exports an identical copy instead.
+        let copy = (is_root() && !reachable_by_others(data)).then(|| copy_tree(data));
+        let exported = copy.as_ref().map(|c| c.path().to_path_buf()).unwrap_or_else(|| data.to_path_buf());
+        let mut s = Server { port, data: exported, extra: extra.to_string(), work, _copy: copy, child: None };
         s.launch();
         s
     }
@@ -99,9 +104,8 @@ impl Server {
         let logfile = w.join("logs/t/xrootd.log");
         loop {
             let text = std::fs::read_to_string(&logfile).unwrap_or_default();
-            // A restart appends to the same log: count completed initialisations.
-            let ready = text.matches("initialization completed").count() > 0
-                && TcpStream::connect(("127.0.0.1", self.port)).is_ok();
+            let ready =
+                text.contains("initialization completed") && TcpStream::connect(("127.0.0.1", self.port)).is_ok();
             if ready {
                 return;
             }
@@ -141,6 +145,31 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Whether every directory from `/` down to `dir` lets others through (mode o+x).
+fn reachable_by_others(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    dir.ancestors().all(|d| std::fs::metadata(d).is_ok_and(|m| m.permissions().mode() & 0o001 != 0))
+}
+
+/// A world-readable copy of the tree `src` in a fresh temporary directory.
+fn copy_tree(src: &Path) -> tempfile::TempDir {
+    let dst = shared_tempdir();
+    let mut stack = vec![src.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let target = dst.path().join(d.strip_prefix(src).expect("inside src"));
+        std::fs::create_dir_all(&target).expect("mkdir");
+        let _ = Command::new("chmod").arg("755").arg(&target).status();
+        for e in std::fs::read_dir(&d).expect("read_dir").flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                std::fs::copy(e.path(), target.join(e.file_name())).expect("copy");
+            }
+        }
+    }
+    dst
 }
 
 /// A directory the `xrootd` user can read: `tempfile` makes 0700 directories.
