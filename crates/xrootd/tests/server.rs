@@ -148,6 +148,17 @@ async fn get_ranges_coalesces_splits_and_clamps() {
     // get_range and whole get.
     assert_eq!(&store.get_range(&loc, 10..20).await.unwrap()[..], &big[10..20]);
     assert_eq!(store.get(&loc).await.unwrap().bytes().await.unwrap(), big);
+
+    // A whole-file read in 1 MiB pieces, 3 in flight over 4 connections, arrives complete and in order.
+    let config = ClientConfig { read_chunk: 1 << 20, max_in_flight: 3, ..Default::default() };
+    let store = XrootdStore::new(hadron_xrootd::Endpoint::new("127.0.0.1", server.port), Client::new(config));
+    assert_eq!(store.get(&loc).await.unwrap().bytes().await.unwrap(), big);
+    let got = store
+        .get_opts(&loc, object_store::GetOptions { range: Some((1_000_000..4_200_000).into()), ..Default::default() });
+    assert_eq!(got.await.unwrap().bytes().await.unwrap(), &big[1_000_000..4_200_000]);
+    let s = store.client().stats();
+    assert_eq!(s.reads, 5 + 4, "{s:?}");
+    assert!(s.connections >= 2, "{s:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
