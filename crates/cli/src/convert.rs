@@ -10,8 +10,8 @@ use anyhow::{Context, Result, bail};
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use clap::Args;
+use hadron_root::TableReader;
 use hadron_root::arrow::ReadOptions;
-use hadron_root::{RootFile, TableReader};
 use hadron_tfrecord::{ExampleFileWriter, ShardWriter};
 use indicatif::{ProgressBar, ProgressStyle};
 use parquet::arrow::ArrowWriter;
@@ -107,9 +107,10 @@ pub async fn run(args: ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         batch_size: args.batch_size.max(1),
     };
     // Open every input first: a bad file fails before anything is written.
-    let mut readers = Vec::with_capacity(args.inputs.len());
-    for input in &args.inputs {
-        let file = RootFile::open_path(input).await.with_context(|| format!("opening {input}"))?;
+    let inputs = crate::input::expand(&args.inputs).await?;
+    let mut readers = Vec::with_capacity(inputs.len());
+    for input in &inputs {
+        let file = crate::input::open(input).await.with_context(|| format!("opening {input}"))?;
         let reader = TableReader::open(&file, &args.tree, &options).await?;
         for (name, why) in reader.skipped() {
             writeln!(err, "hadron: skipping branch '{name}': {why}")?;
@@ -122,7 +123,7 @@ pub async fn run(args: ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     };
     for (input, r) in &readers[1..] {
         if r.schema() != schema {
-            bail!("schema of {input} differs from {}: {} vs {}", args.inputs[0], r.schema(), schema);
+            bail!("schema of {input} differs from {}: {} vs {}", inputs[0], r.schema(), schema);
         }
     }
     let total: u64 = readers.iter().map(|(_, r)| r.entry_range().end - r.entry_range().start).sum();
@@ -143,7 +144,7 @@ pub async fn run(args: ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) ->
             let rows = for_each_batch(&mut readers, &bar, |b| Ok(w.write_batch(b)?)).await?;
             bar.finish_and_clear();
             w.finish()?;
-            writeln!(out, "wrote {rows} entries from {} file(s) to {}", args.inputs.len(), args.to.display())?;
+            writeln!(out, "wrote {rows} entries from {} file(s) to {}", inputs.len(), args.to.display())?;
             return Ok(());
         }
         Output::TfRecordShards(n, c) => {
@@ -152,7 +153,7 @@ pub async fn run(args: ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) ->
             bar.finish_and_clear();
             w.finish()?;
             let to = args.to.display();
-            writeln!(out, "wrote {rows} entries from {} file(s) to {to} ({n} shards)", args.inputs.len())?;
+            writeln!(out, "wrote {rows} entries from {} file(s) to {to} ({n} shards)", inputs.len())?;
             return Ok(());
         }
     };
@@ -167,7 +168,7 @@ pub async fn run(args: ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         }
     };
     std::fs::rename(&tmp, &args.to).with_context(|| format!("renaming {} to {}", tmp.display(), args.to.display()))?;
-    writeln!(out, "wrote {rows} entries from {} file(s) to {}", args.inputs.len(), args.to.display())?;
+    writeln!(out, "wrote {rows} entries from {} file(s) to {}", inputs.len(), args.to.display())?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! hadron-cli: the `hadron` command line (`ls`, `convert`), as a `run(args, out, err)` function.
 
 mod convert;
+mod input;
 mod ls;
 
 use std::io::Write;

@@ -19,8 +19,8 @@ pub struct LsArgs {
 }
 
 pub async fn run(args: LsArgs, out: &mut dyn Write) -> Result<()> {
-    for path in &args.files {
-        let file = RootFile::open_path(path).await?;
+    for path in &crate::input::expand(&args.files).await? {
+        let file = crate::input::open(path).await?;
         let h = file.header();
         writeln!(
             out,
