@@ -6,10 +6,11 @@
 pub struct Adam {
     /// Learning rate (Keras default 1e-3).
     pub lr: f32,
-    /// First-moment decay (0.9).
-    pub beta1: f32,
-    /// Second-moment decay (0.999).
-    pub beta2: f32,
+    /// First-moment decay (0.9). Kept in f64 like Keras's Python float: `1 − β` is formed in f64 and then
+    /// rounded to f32 (forming it from the f32 β would differ by 1.3e-5 relative for β2 = 0.999).
+    pub beta1: f64,
+    /// Second-moment decay (0.999), see `beta1`.
+    pub beta2: f64,
     /// ε added to √v (1e-7).
     pub epsilon: f32,
     /// First moments.
@@ -34,11 +35,12 @@ impl Adam {
     /// One update of `params` with the (batch-mean) gradient `grads`.
     pub fn step(&mut self, params: &mut [f32], grads: &[f32]) {
         self.t += 1;
+        // As Keras: the powers from β cast to f32, raised in f32; 1 − β in f64 then cast.
         let step = self.t as f32;
-        let b1p = self.beta1.powf(step);
-        let b2p = self.beta2.powf(step);
+        let b1p = (self.beta1 as f32).powf(step);
+        let b2p = (self.beta2 as f32).powf(step);
         let alpha = self.lr * (1.0 - b2p).sqrt() / (1.0 - b1p);
-        let (one_b1, one_b2) = (1.0 - self.beta1, 1.0 - self.beta2);
+        let (one_b1, one_b2) = ((1.0 - self.beta1) as f32, (1.0 - self.beta2) as f32);
         for (((p, g), m), v) in params.iter_mut().zip(grads).zip(self.m.iter_mut()).zip(self.v.iter_mut()) {
             *m += (g - *m) * one_b1;
             *v += (g * g - *v) * one_b2;
