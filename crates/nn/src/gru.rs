@@ -3,6 +3,7 @@
 //! The input projection and the weight gradients are single GEMMs over all steps; the recurrence does
 //! one small GEMM per step forward and one per step backward.
 
+use crate::act::{sigmoid, tanh};
 use crate::gemm::{Op, add_col_sums, gemm};
 use crate::init::{glorot_uniform, orthogonal};
 use crate::rng::Rng;
@@ -42,8 +43,61 @@ pub struct GruWs {
     dh2: Vec<f32>,
 }
 
-fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
+/// Per-step caches of one sequence: gates z, r, candidate n and the recurrent h-projection hh (with bias).
+struct Cache<'a> {
+    z: &'a mut [f32],
+    r: &'a mut [f32],
+    n: &'a mut [f32],
+    hh: &'a mut [f32],
+}
+
+/// One live step of one sequence: `xp` = x·W + b_in and `hp` = h·U (3h each, gates z, r, h).
+fn cell_forward(h: usize, xp: &[f32], hp: &[f32], b_rec: &[f32], hprev: &[f32], hnext: &mut [f32], c: Cache) {
+    let (xz, xr, xh) = (&xp[..h], &xp[h..2 * h], &xp[2 * h..3 * h]);
+    let (hz, hr, hc) = (&hp[..h], &hp[h..2 * h], &hp[2 * h..3 * h]);
+    let (bz, br, bh) = (&b_rec[..h], &b_rec[h..2 * h], &b_rec[2 * h..3 * h]);
+    let (hprev, hnext) = (&hprev[..h], &mut hnext[..h]);
+    let (cz, cr, cn, chh) = (&mut c.z[..h], &mut c.r[..h], &mut c.n[..h], &mut c.hh[..h]);
+    for j in 0..h {
+        let z = sigmoid(xz[j] + hz[j] + bz[j]);
+        let r = sigmoid(xr[j] + hr[j] + br[j]);
+        let hh = hc[j] + bh[j];
+        let nv = tanh(xh[j] + r * hh);
+        hnext[j] = z * hprev[j] + (1.0 - z) * nv;
+        cz[j] = z;
+        cr[j] = r;
+        cn[j] = nv;
+        chh[j] = hh;
+    }
+}
+
+/// Backward of one live step of one sequence: writes dXP = [dz, dr, dn] and dHP = [dz, dr, dn ⊙ r].
+fn cell_backward(
+    h: usize,
+    dh: &[f32],
+    hprev: &[f32],
+    c: (&[f32], &[f32], &[f32], &[f32]),
+    dxp: &mut [f32],
+    dhp: &mut [f32],
+) {
+    let (dh, hprev) = (&dh[..h], &hprev[..h]);
+    let (cz, cr, cn, chh) = (&c.0[..h], &c.1[..h], &c.2[..h], &c.3[..h]);
+    let (dxz, rest) = dxp[..3 * h].split_at_mut(h);
+    let (dxr, dxh) = rest.split_at_mut(h);
+    let (dhz, rest) = dhp[..3 * h].split_at_mut(h);
+    let (dhr, dhh) = rest.split_at_mut(h);
+    for j in 0..h {
+        let (z, r, nv) = (cz[j], cr[j], cn[j]);
+        let dz = dh[j] * (hprev[j] - nv) * z * (1.0 - z);
+        let dn = dh[j] * (1.0 - z) * (1.0 - nv * nv);
+        let dr = dn * chh[j] * r * (1.0 - r);
+        dxz[j] = dz;
+        dxr[j] = dr;
+        dxh[j] = dn;
+        dhz[j] = dz;
+        dhr[j] = dr;
+        dhh[j] = dn * r;
+    }
 }
 
 impl Gru {
@@ -139,18 +193,14 @@ impl Gru {
                 }
                 let xp = &ws.xp[(t * n + b) * h3..(t * n + b + 1) * h3];
                 let hp = &ws.hp[b * h3..(b + 1) * h3];
-                let c = (t * n + b) * h;
-                for j in 0..h {
-                    let z = sigmoid(xp[j] + hp[j] + b_rec[j]);
-                    let r = sigmoid(xp[h + j] + hp[h + j] + b_rec[h + j]);
-                    let hh = hp[2 * h + j] + b_rec[2 * h + j];
-                    let nv = (xp[2 * h + j] + r * hh).tanh();
-                    hnext[j] = z * hprev[j] + (1.0 - z) * nv;
-                    ws.z[c + j] = z;
-                    ws.r[c + j] = r;
-                    ws.nn[c + j] = nv;
-                    ws.hh[c + j] = hh;
-                }
+                let c = (t * n + b) * h..(t * n + b + 1) * h;
+                let cache = Cache {
+                    z: &mut ws.z[c.clone()],
+                    r: &mut ws.r[c.clone()],
+                    n: &mut ws.nn[c.clone()],
+                    hh: &mut ws.hh[c],
+                };
+                cell_forward(h, xp, hp, b_rec, hprev, hnext, cache);
             }
         }
         &ws.hs[t_len * n * h..(t_len + 1) * n * h]
@@ -180,20 +230,9 @@ impl Gru {
                     dhp.fill(0.0);
                     continue;
                 }
-                let c = (t * n + b) * h;
-                for j in 0..h {
-                    let dh = ws.dh[b * h + j];
-                    let (z, r, nv, hh) = (ws.z[c + j], ws.r[c + j], ws.nn[c + j], ws.hh[c + j]);
-                    let dz = dh * (hprev_all[b * h + j] - nv) * z * (1.0 - z);
-                    let dn = dh * (1.0 - z) * (1.0 - nv * nv);
-                    let dr = dn * hh * r * (1.0 - r);
-                    dxp[j] = dz;
-                    dxp[h + j] = dr;
-                    dxp[2 * h + j] = dn;
-                    dhp[j] = dz;
-                    dhp[h + j] = dr;
-                    dhp[2 * h + j] = dn * r;
-                }
+                let c = (t * n + b) * h..(t * n + b + 1) * h;
+                let cache = (&ws.z[c.clone()], &ws.r[c.clone()], &ws.nn[c.clone()], &ws.hh[c]);
+                cell_backward(h, &ws.dh[b * h..(b + 1) * h], &hprev_all[b * h..(b + 1) * h], cache, dxp, dhp);
             }
             // dh_prev = dHP·Uᵀ (+ dh ⊙ z on live rows, dh itself on masked rows).
             gemm(n, h3, h, &ws.dhp[t * n * h3..(t + 1) * n * h3], Op::N, u, Op::T, 0.0, &mut ws.dh2);

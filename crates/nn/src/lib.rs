@@ -2,6 +2,7 @@
 //! Dropout, Concat, fused softmax cross-entropy), Keras initialisers, Keras-exact Adam, declarative models
 //! with the reference presets, and ONNX export.
 
+pub mod act;
 pub mod adam;
 pub mod dense;
 pub mod dropout;
@@ -11,6 +12,7 @@ pub mod gru;
 pub mod init;
 pub mod loss;
 pub mod model;
+pub mod onnx;
 pub mod pass;
 pub mod rng;
 pub mod spec;
