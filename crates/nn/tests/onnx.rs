@@ -87,3 +87,18 @@ fn unmasked_gru_exports_the_fused_op() {
     assert!(bytes.windows(3).any(|w| w == b"GRU") && !bytes.windows(4).any(|w| w == b"Scan"));
     check(&model, ExportOptions::default(), 8);
 }
+
+#[test]
+fn ignore_masking_is_exact_without_masked_steps() {
+    let model = Model::preset("gru").unwrap();
+    let n = 4;
+    let params = model.init_params(3);
+    let mut rng = hadron_nn::Rng::seed(8);
+    let x: Vec<f32> = (0..n * 801 * 19).map(|_| rng.uniform() + 0.01).collect();
+    let ours = model.predict(&params, &[&x], n, &mut model.workspace(n)).unwrap();
+    let bytes = export(&model, &params, ExportOptions { ignore_masking: true }).unwrap();
+    assert!(!bytes.windows(4).any(|w| w == b"Scan"));
+    let d = max_abs_diff(&tract_run(&bytes, &model, &[x], n), &ours);
+    eprintln!("gru fused op, no masked steps, tract: max |Δ| {d:.2e}");
+    assert!(d <= TOL);
+}
