@@ -1,32 +1,13 @@
 //! CLI behaviour through `hadron_cli::run(args, out, err)`: listing, conversion checked with pyarrow + uproot, errors.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let mut argv = vec!["hadron".to_string()];
-    argv.extend(args.iter().map(|s| s.to_string()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = hadron_cli::run(&argv, &mut out, &mut err);
-    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
-}
+mod support;
+use support::{repo, run};
 
 fn python() -> Option<PathBuf> {
-    let p = std::env::var_os("HADRON_PYTHON")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/hadron/venv/bin/python")))?;
-    if p.exists() {
-        Some(p)
-    } else if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("CI=true but the peers interpreter {} is missing (run scripts/python-env)", p.display());
-    } else {
-        eprintln!("skipping: no peers interpreter at {} (run scripts/python-env)", p.display());
-        None
-    }
+    support::peers_python("")
 }
 
 #[test]

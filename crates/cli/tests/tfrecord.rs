@@ -1,40 +1,14 @@
 //! `hadron convert … --to X.tfrecord` and `--to DIR/ --shards N`: TensorFlow reads the records and their
 //! values equal uproot's (peer script in crates/tfrecord/tests/peers).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod support;
+use support::{repo, run};
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let mut argv = vec!["hadron".to_string()];
-    argv.extend(args.iter().map(|s| s.to_string()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = hadron_cli::run(&argv, &mut out, &mut err);
-    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
-}
-
-/// The peers interpreter if it has TensorFlow and uproot; missing under CI=true is a failure.
 fn python() -> Option<PathBuf> {
-    let p = std::env::var_os("HADRON_PYTHON")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/hadron/venv/bin/python")))?;
-    let ok = p.exists()
-        && Command::new(&p)
-            .args(["-c", "import tensorflow, uproot"])
-            .env("TF_CPP_MIN_LOG_LEVEL", "3")
-            .output()
-            .is_ok_and(|o| o.status.success());
-    if ok {
-        Some(p)
-    } else if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("CI=true but {} cannot import tensorflow and uproot (run scripts/python-env)", p.display());
-    } else {
-        eprintln!("skipping: {} cannot import tensorflow and uproot (run scripts/python-env)", p.display());
-        None
-    }
+    support::peers_python("tensorflow, uproot")
 }
 
 #[test]

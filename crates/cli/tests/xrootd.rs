@@ -3,20 +3,14 @@
 
 #[path = "../../xrootd/tests/common/mod.rs"]
 mod common;
+mod support;
 
 use std::fs::File;
 
 use arrow_array::RecordBatch;
 use common::{Server, testdata, xrootd_available};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let mut argv = vec!["hadron".to_string()];
-    argv.extend(args.iter().map(|s| s.to_string()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = hadron_cli::run(&argv, &mut out, &mut err);
-    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
-}
+use support::run;
 
 fn batches(path: &std::path::Path) -> Vec<RecordBatch> {
     let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap()).unwrap().build().unwrap();
