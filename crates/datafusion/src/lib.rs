@@ -1,11 +1,15 @@
-//! hadron-datafusion: ROOT files under DataFusion — `STORED AS ROOT` / `TFRECORD`, `read_root(...)`,
-//! `root://` / `s3://` / `http(s)://` object stores, HEP and ML-preparation functions.
+//! hadron-datafusion: ROOT files under DataFusion — `STORED AS ROOT`, `read_root(...)`, `COPY … STORED
+//! AS TFRECORD`, the `root://` / `s3://` / `http(s)://` object stores, HEP and ML-preparation
+//! functions.
 //!
-//! Shaped like DataFusion's own format crates: `file_format` (factory + format) → `source`
-//! (`FileSource`) → `opener` (`FileOpener`, one ROOT file or entry range → record batches), with
-//! `metrics` for `EXPLAIN ANALYZE`.
+//! Shaped like DataFusion's own format crates: [`root`] (`file_format` → `source` → `opener`, with
+//! `metrics` for `EXPLAIN ANALYZE`), [`tfrecord`] (`file_format` → `sink`), [`stores`], and
+//! [`context`], which puts them all in one `SessionContext`.
 
 pub mod context;
 pub mod functions;
+pub mod root;
+pub mod stores;
+pub mod tfrecord;
 
-pub use context::session_context;
+pub use context::{session_config, session_context, session_context_with};

@@ -1,0 +1,32 @@
+"""Reference numbers for tests/root_sql.rs, computed by uproot + numpy from the fixtures.
+Usage: python root_reference.py TESTDATA_DIR  → one JSON object on stdout."""
+import glob
+import json
+import os
+import sys
+
+import numpy as np
+import uproot
+
+data = sys.argv[1]
+out = {}
+
+s = uproot.open(os.path.join(data, "compression/zlib-6.root"))["sample"]
+a = s.arrays(["I", "n", "v", "D"], library="np")
+out["sample_entries"] = int(s.num_entries)
+out["sample_sum_I"] = int(a["I"].astype(np.int64).sum())
+out["sample_sum_n"] = int(a["n"].astype(np.int64).sum())
+out["sample_sum_v"] = float(sum(float(np.sum(x)) for x in a["v"]))
+out["sample_count_v_pos"] = int(sum(int(np.sum(x > 0)) for x in a["v"]))
+out["compression_files"] = len(glob.glob(os.path.join(data, "compression/*.root")))
+out["zstd_files"] = len(glob.glob(os.path.join(data, "compression/zstd-*.root")))
+
+d = uproot.open(os.path.join(data, "delphes_like.root"))["Delphes"]
+pt = d["Electron/Electron.PT"].array(library="np")
+out["delphes_entries"] = int(d.num_entries)
+out["delphes_electrons"] = int(sum(len(x) for x in pt))
+out["delphes_electrons_pt_gt_23"] = int(sum(int(np.sum(x > 23)) for x in pt))
+
+n = uproot.open(os.path.join(data, "rntuple_basic.root"))["ntuple"]
+out["rntuple_entries"] = int(n.num_entries)
+print(json.dumps(out))
