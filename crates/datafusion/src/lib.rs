@@ -8,6 +8,7 @@
 
 pub mod context;
 pub mod functions;
+pub mod lambda;
 pub mod root;
 pub mod stores;
 pub mod tfrecord;
