@@ -10,7 +10,8 @@ pub fn session_context() -> SessionContext {
     config.options_mut().sql_parser.dialect = datafusion::config::Dialect::DuckDB;
     let ctx = SessionContext::new_with_config(config);
     functions::register_all(&ctx);
+    prep::register_all(&ctx);
     ctx
 }
 
-use crate::functions;
+use crate::{functions, prep};

@@ -7,5 +7,6 @@
 
 pub mod context;
 pub mod functions;
+pub mod prep;
 
 pub use context::session_context;
