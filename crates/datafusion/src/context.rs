@@ -8,7 +8,7 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
-use crate::functions;
+use crate::{functions, prep};
 use crate::root::{ReadRootFunction, RootFormatFactory, RootTableFactory};
 use crate::stores::HadronStoreRegistry;
 use crate::tfrecord::TfRecordFormatFactory;
@@ -45,5 +45,6 @@ pub fn session_context_with(config: SessionConfig) -> SessionContext {
     let ctx = SessionContext::new_with_state(state);
     ctx.register_udtf("read_root", Arc::new(ReadRootFunction));
     functions::register_all(&ctx);
+    prep::register_all(&ctx);
     ctx
 }

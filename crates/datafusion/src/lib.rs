@@ -9,6 +9,7 @@
 pub mod context;
 pub mod functions;
 pub mod lambda;
+pub mod prep;
 pub mod root;
 pub mod stores;
 pub mod tfrecord;
