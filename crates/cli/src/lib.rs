@@ -1,10 +1,11 @@
-//! hadron-cli: the `hadron` command line (`ls`, `convert`), as a `run(args, out, err)` function.
+//! hadron-cli: the `hadron` command line (`ls`, `convert`, `sql`), as a `run(args, out, err)` function.
 
 mod convert;
 mod input;
 mod ls;
+mod sql;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use clap::{Parser, Subcommand};
 
@@ -22,10 +23,32 @@ enum Command {
     Ls(ls::LsArgs),
     /// Convert TTrees of one or more ROOT files to one Parquet file.
     Convert(convert::ConvertArgs),
+    /// Run SQL: an interactive shell, or statements from -c, -f FILE or piped stdin.
+    Sql(sql::SqlArgs),
+}
+
+/// Which standard streams are terminals: `hadron sql` starts its shell when stdin is one and draws
+/// a progress line when stderr is one. [`run`] assumes neither.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Terminal {
+    pub stdin: bool,
+    pub stderr: bool,
+}
+
+impl Terminal {
+    /// The process's own standard streams.
+    pub fn detect() -> Self {
+        Self { stdin: std::io::stdin().is_terminal(), stderr: std::io::stderr().is_terminal() }
+    }
 }
 
 /// Runs the command line `args` (including the program name); returns the exit code.
 pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    run_with(args, Terminal::default(), out, err)
+}
+
+/// [`run`] with the standard streams' terminal status (the binary passes [`Terminal::detect`]).
+pub fn run_with(args: &[String], terminal: Terminal, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -46,6 +69,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         match cli.command {
             Command::Ls(a) => ls::run(a, out).await,
             Command::Convert(a) => convert::run(a, out, err).await,
+            Command::Sql(a) => sql::run(a, terminal, out, err).await,
         }
     });
     match result {

@@ -2,6 +2,7 @@
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let code = hadron_cli::run(&args, &mut std::io::stdout(), &mut std::io::stderr());
+    let code =
+        hadron_cli::run_with(&args, hadron_cli::Terminal::detect(), &mut std::io::stdout(), &mut std::io::stderr());
     std::process::exit(code);
 }

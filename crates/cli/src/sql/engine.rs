@@ -1,0 +1,25 @@
+//! engine: the one door from `hadron sql` to the SQL engine — the session context, one statement to a
+//! `DataFrame`, and a script split into statements.
+//!
+//! To run statements through another front (e.g. the lambda rewriter), change the bodies of
+//! [`run_statement`] and [`split`] here; nothing else in the CLI calls the engine's SQL entry points.
+
+use anyhow::Result;
+use datafusion::dataframe::DataFrame;
+use datafusion::prelude::SessionContext;
+
+/// The context every statement of one `hadron sql` run shares.
+pub fn context() -> SessionContext {
+    hadron_datafusion::session_context()
+}
+
+/// Plans ONE statement (DDL runs now, queries when their `DataFrame` is executed).
+pub async fn run_statement(ctx: &SessionContext, sql: &str) -> Result<DataFrame> {
+    Ok(ctx.sql(sql).await?)
+}
+
+/// The statements of `sql` in order, without their `;`, each a substring of `sql` (callers locate
+/// statements in the text for line numbers, and fall back to the text's first line if they cannot).
+pub fn split(sql: &str) -> Result<Vec<String>> {
+    Ok(super::split::statements(sql))
+}
