@@ -70,7 +70,7 @@ impl HadronContext {
 
     /// Runs one SQL statement (Hadron's dialect: lambdas, `FILTER(list, x -> …)`).
     pub async fn sql(&self, sql: &str) -> Result<DataFrame> {
-        self.ctx.sql(sql).await
+        hadron_datafusion::lambda::sql(&self.ctx, sql).await
     }
 
     /// The underlying DataFusion context.

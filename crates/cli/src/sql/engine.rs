@@ -1,8 +1,8 @@
 //! engine: the one door from `hadron sql` to the SQL engine — the session context, one statement to a
 //! `DataFrame`, and a script split into statements.
 //!
-//! To run statements through another front (e.g. the lambda rewriter), change the bodies of
-//! [`run_statement`] and [`split`] here; nothing else in the CLI calls the engine's SQL entry points.
+//! Statements go through Hadron's lambda front (`FILTER(list, e -> e.PT > 23)`); nothing else in the
+//! CLI calls the engine's SQL entry points.
 
 use anyhow::Result;
 use datafusion::dataframe::DataFrame;
@@ -15,7 +15,7 @@ pub fn context() -> SessionContext {
 
 /// Plans ONE statement (DDL runs now, queries when their `DataFrame` is executed).
 pub async fn run_statement(ctx: &SessionContext, sql: &str) -> Result<DataFrame> {
-    Ok(ctx.sql(sql).await?)
+    Ok(hadron_datafusion::lambda::sql(ctx, sql).await?)
 }
 
 /// The statements of `sql` in order, without their `;`, each a substring of `sql` (callers locate

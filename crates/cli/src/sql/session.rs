@@ -23,7 +23,6 @@ pub enum Flow {
 }
 
 /// One `hadron sql` run: its context and output settings.
-#[derive(Debug)]
 pub struct Session {
     pub ctx: SessionContext,
     pub format: Format,
@@ -33,6 +32,12 @@ pub struct Session {
     pub timing: bool,
     /// stderr is a terminal: draw the progress line.
     pub progress: bool,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("session_id", &self.ctx.session_id()).finish_non_exhaustive()
+    }
 }
 
 impl Session {
