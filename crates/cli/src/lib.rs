@@ -3,6 +3,7 @@
 mod convert;
 mod input;
 mod ls;
+mod train;
 
 use std::io::Write;
 
@@ -22,6 +23,8 @@ enum Command {
     Ls(ls::LsArgs),
     /// Convert TTrees of one or more ROOT files to one Parquet file.
     Convert(convert::ConvertArgs),
+    /// Train a model on Parquet / TFRecord shards; writes model.onnx, metrics.json, roc.png.
+    Train(train::TrainArgs),
 }
 
 /// Runs the command line `args` (including the program name); returns the exit code.
@@ -46,6 +49,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         match cli.command {
             Command::Ls(a) => ls::run(a, out).await,
             Command::Convert(a) => convert::run(a, out, err).await,
+            Command::Train(a) => train::run(a, out),
         }
     });
     match result {
