@@ -5,7 +5,7 @@ shards, same batch (128), same thread count, same number of epochs.
         [--test-events 20000] [--epochs 3] [--threads 1] [--hadron PATH] [--work DIR] [--skip-keras]
 
 Needs a release build (`cargo build --release -p hadron-cli -p hadron-train --examples`, with
-CARGO_TARGET_DIR honoured) and the peers venv (`scripts/python-env`: tensorflow-cpu, pyarrow). Shards are
+CARGO_TARGET_DIR honoured; HADRON_PROFILE=debug uses the dev-profile binaries instead) and the peers venv (`scripts/python-env`: tensorflow-cpu, pyarrow). Shards are
 made by `crates/train/examples/synth.rs` (classes separable, GRU_input zero-padded after 8..48 particles).
 Hadron runs with `--threads T` and `--threads 2T` (scaling) and, for inclusive, also `--no-skip-padded`.
 Keras's seconds are the mean over epochs 2.. (epoch 1 includes tracing); Hadron's the mean over all
@@ -28,8 +28,11 @@ def target_dir():
     return os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 
 
+PROFILE = os.environ.get("HADRON_PROFILE", "release")
+
+
 def make_shards(work, name, events, test_events, sequence):
-    synth = os.path.join(target_dir(), "release", "examples", "synth")
+    synth = os.path.join(target_dir(), PROFILE, "examples", "synth")
     d = os.path.join(work, name)
     for part, n, seed in (("train", events, 1), ("test", test_events, 2)):
         out = os.path.join(d, part)
@@ -123,7 +126,7 @@ def main():
     ap.add_argument("--test-events", type=int, default=20_000)
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--hadron", default=os.path.join(target_dir(), "release", "hadron"))
+    ap.add_argument("--hadron", default=os.path.join(target_dir(), PROFILE, "hadron"))
     ap.add_argument("--work", default="/tmp/hadron-train-compare")
     ap.add_argument("--models", default="hlf,inclusive")
     ap.add_argument("--skip-keras", action="store_true")

@@ -152,9 +152,8 @@ pub fn run(a: TrainArgs, out: &mut dyn Write) -> Result<()> {
     cfg.resume = a.resume;
     let classes = class_names(cfg.model.classes);
     let mut console = Console { out, bar: None, batch: cfg.effective().0, classes };
-    let o = hadron_train::train(&cfg, &mut console)?;
+    hadron_train::train(&cfg, &mut console)?;
     writeln!(console.out, "wrote {}/{{model.onnx, metrics.json, roc.png}}", cfg.out.display())?;
-    let _ = o;
     Ok(())
 }
 
@@ -181,7 +180,8 @@ mod tests {
         assert_eq!(code, 0, "{out}\n{err}");
         assert!(out.contains("Epoch 1/2") && out.contains("Epoch 2/2"), "{out}");
         assert!(out.contains("400 events") && out.contains("auc: qcd "), "{out}");
-        let m: Metrics = serde_json::from_str(&std::fs::read_to_string(d.path().join("out/metrics.json")).unwrap()).unwrap();
+        let m: Metrics =
+            serde_json::from_str(&std::fs::read_to_string(d.path().join("out/metrics.json")).unwrap()).unwrap();
         assert_eq!((m.epochs.len(), m.threads, m.batch, m.test_events), (2, 2, 128, 100));
         assert!(d.path().join("out/model.onnx").is_file() && d.path().join("out/roc.png").is_file());
         // Resuming to 3 epochs runs one more.

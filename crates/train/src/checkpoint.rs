@@ -98,7 +98,12 @@ impl Checkpoint {
         let h: Header = serde_json::from_slice(json).map_err(|e| bad(format!("bad header: {e}")))?;
         let floats = &body[hlen..];
         if floats.len() != 12 * h.params {
-            return Err(bad(format!("{} bytes of state for {} parameters (want {})", floats.len(), h.params, 12 * h.params)));
+            return Err(bad(format!(
+                "{} bytes of state for {} parameters (want {})",
+                floats.len(),
+                h.params,
+                12 * h.params
+            )));
         }
         let mut vecs = floats
             .chunks_exact(4 * h.params.max(1))

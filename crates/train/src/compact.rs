@@ -33,7 +33,7 @@ impl Skipper {
         let mut seqs = Vec::new();
         for (i, _) in model.spec.inputs.iter().enumerate() {
             let readers: Vec<_> = model.branches.iter().filter(|b| b.input == i).collect();
-            if let [b] = readers[..]
+            if let [b] = readers.as_slice()
                 && let Some((g, _)) = &b.gru
                 && let Some(mask) = g.mask_value
             {

@@ -17,6 +17,7 @@ pub struct EpochMetrics {
     /// Test categorical accuracy after the epoch.
     pub test_accuracy: f64,
     /// Test ROC AUC of each class against the rest (null when the test set lacks a class).
+    #[serde(with = "nan_as_null")]
     pub auc: Vec<f64>,
     /// Training events seen.
     pub events: u64,
@@ -48,7 +49,21 @@ pub struct Metrics {
     /// One entry per epoch.
     pub epochs: Vec<EpochMetrics>,
     /// Test AUC per class after the last epoch.
+    #[serde(with = "nan_as_null")]
     pub auc: Vec<f64>,
+}
+
+/// AUCs in JSON: NaN (a class absent from the test set) as `null`, and back.
+mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+        v.iter().map(|x| if x.is_nan() { None } else { Some(*x) }).collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+        Ok(Vec::<Option<f64>>::deserialize(d)?.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+    }
 }
 
 /// The class names: `qcd`, `tt`, `wjets` for the reference's three classes, else `class_k`.

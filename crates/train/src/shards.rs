@@ -78,7 +78,11 @@ impl Columns {
     fn check(&self, file: &str, record: u64, ev: &Event) -> Result<()> {
         for ((name, size), v) in self.inputs.iter().zip(&self.sizes).zip(&ev.inputs) {
             if v.len() != *size {
-                return Err(Error::data(file, record, format!("{name} has {} values, the model expects {size}", v.len())));
+                return Err(Error::data(
+                    file,
+                    record,
+                    format!("{name} has {} values, the model expects {size}", v.len()),
+                ));
             }
         }
         if ev.label.len() != self.classes {
@@ -176,7 +180,11 @@ fn read_tfrecord(path: &Path, cols: &Columns, f: &mut dyn FnMut(Event) -> Result
             match &feat.kind {
                 Some(Kind::FloatList(l)) => Ok(l.value.clone()),
                 Some(Kind::Int64List(l)) => Ok(l.value.iter().map(|&v| v as f32).collect()),
-                _ => Err(Error::data(&file, record, format!("feature {name} is a {}, not a float_list", feat.kind_name()))),
+                _ => Err(Error::data(
+                    &file,
+                    record,
+                    format!("feature {name} is a {}, not a float_list", feat.kind_name()),
+                )),
             }
         };
         let inputs = cols.inputs.iter().map(|n| get(n)).collect::<Result<Vec<_>>>()?;

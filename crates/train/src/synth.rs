@@ -16,6 +16,9 @@ use crate::error::{Error, Result};
 use crate::parallel::mix;
 use crate::shards::Format;
 
+/// One generated event: HLF values, GRU values (empty unless `sequence`), class.
+type Row = (Vec<f32>, Vec<f32>, usize);
+
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Synth {
@@ -42,7 +45,17 @@ pub struct Synth {
 impl Synth {
     /// The reference shapes (14 HLF, 801×19 LLF, 3 classes).
     pub fn new(events: usize, shards: usize, seed: u64, sequence: bool) -> Self {
-        Synth { events, shards: shards.max(1), seed, sequence, steps: 801, features: 19, hlf: 14, classes: 3, shift: 0.25 }
+        Synth {
+            events,
+            shards: shards.max(1),
+            seed,
+            sequence,
+            steps: 801,
+            features: 19,
+            hlf: 14,
+            classes: 3,
+            shift: 0.25,
+        }
     }
 
     /// Events of shard `s`.
@@ -56,9 +69,8 @@ impl Synth {
         let c = self.classes;
         for _ in 0..self.shard_events(s) {
             let k = ((rng.uniform() * c as f32) as usize).min(c - 1);
-            let hlf = (0..self.hlf)
-                .map(|i| rng.uniform() + if i % c == k { self.shift } else { 0.0 })
-                .collect::<Vec<f32>>();
+            let hlf =
+                (0..self.hlf).map(|i| rng.uniform() + if i % c == k { self.shift } else { 0.0 }).collect::<Vec<f32>>();
             let mut gru = Vec::new();
             if self.sequence {
                 let f = self.features;
@@ -78,8 +90,8 @@ impl Synth {
     }
 
     /// The Arrow batch of rows (hlf, gru, class).
-    fn batch(&self, rows: &[(Vec<f32>, Vec<f32>, usize)]) -> Result<RecordBatch> {
-        let list = |get: &dyn Fn(&(Vec<f32>, Vec<f32>, usize)) -> Vec<f32>| -> ArrayRef {
+    fn batch(&self, rows: &[Row]) -> Result<RecordBatch> {
+        let list = |get: &dyn Fn(&Row) -> Vec<f32>| -> ArrayRef {
             let mut b = ListBuilder::new(Float32Builder::new());
             for r in rows {
                 b.values().append_slice(&get(r));
@@ -92,10 +104,7 @@ impl Synth {
         if self.sequence {
             cols.push(("GRU_input", list(&|r| r.1.clone())));
         }
-        cols.push((
-            "encoded_label",
-            list(&|r| (0..c).map(|i| if i == r.2 { 1.0 } else { 0.0 }).collect()),
-        ));
+        cols.push(("encoded_label", list(&|r| (0..c).map(|i| if i == r.2 { 1.0 } else { 0.0 }).collect())));
         cols.push(("label", Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.2 as i64)))));
         RecordBatch::try_from_iter(cols).map_err(|e| Error::Config(format!("synthetic batch: {e}")))
     }
@@ -111,12 +120,12 @@ impl Synth {
             };
             let path = dir.join(name);
             let file = path.display().to_string();
-            let mut rows = Vec::new();
+            let mut rows: Vec<Row> = Vec::new();
             match format {
                 Format::TfRecord => {
                     let mut w = ExampleFileWriter::create(&path, Compression::None)
                         .map_err(|e| Error::shard(&file, e.to_string()))?;
-                    let mut flush = |rows: &mut Vec<_>| -> Result<()> {
+                    let mut flush = |rows: &mut Vec<Row>| -> Result<()> {
                         let b = self.batch(rows)?;
                         rows.clear();
                         w.write_batch(&b).map_err(|e| Error::shard(&file, e.to_string()))
@@ -130,15 +139,19 @@ impl Synth {
                 }
                 Format::Parquet => {
                     let tmp = crate::atomic::temp_path(&path);
-                    let fh = std::fs::File::create(&tmp).map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
+                    let fh =
+                        std::fs::File::create(&tmp).map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
                     let mut w: Option<ArrowWriter<std::fs::File>> = None;
                     let mut fh = Some(fh);
-                    let mut flush = |rows: &mut Vec<_>| -> Result<()> {
+                    let mut flush = |rows: &mut Vec<Row>| -> Result<()> {
                         let b = self.batch(rows)?;
                         rows.clear();
                         if w.is_none() {
                             let f = fh.take().ok_or_else(|| Error::shard(&file, "writer lost"))?;
-                            w = Some(ArrowWriter::try_new(f, b.schema(), None).map_err(|e| Error::shard(&file, e.to_string()))?);
+                            w = Some(
+                                ArrowWriter::try_new(f, b.schema(), None)
+                                    .map_err(|e| Error::shard(&file, e.to_string()))?,
+                            );
                         }
                         match w.as_mut() {
                             Some(w) => w.write(&b).map_err(|e| Error::shard(&file, e.to_string())),

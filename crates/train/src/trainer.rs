@@ -138,7 +138,13 @@ pub struct Outcome {
     pub params: Vec<f32>,
 }
 
-fn test_pass(engine: &mut Engine, params: &[f32], files: &[PathBuf], cols: &Columns, batch: usize) -> Result<TestScores> {
+fn test_pass(
+    engine: &mut Engine,
+    params: &[f32],
+    files: &[PathBuf],
+    cols: &Columns,
+    batch: usize,
+) -> Result<TestScores> {
     let rx = loader::start(Pass { files: files.to_vec(), columns: cols.clone(), batch, shuffle: None });
     let (mut probs, mut labels) = (Vec::new(), Vec::new());
     for b in rx {
@@ -150,8 +156,8 @@ fn test_pass(engine: &mut Engine, params: &[f32], files: &[PathBuf], cols: &Colu
 }
 
 fn write_json(path: &Path, m: &Metrics) -> Result<()> {
-    let text = serde_json::to_string_pretty(m)
-        .map_err(|e| Error::Config(format!("cannot encode {}: {e}", path.display())))?;
+    let text =
+        serde_json::to_string_pretty(m).map_err(|e| Error::Config(format!("cannot encode {}: {e}", path.display())))?;
     atomic::write(path, format!("{text}\n").as_bytes())
 }
 
