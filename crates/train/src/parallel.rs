@@ -113,7 +113,7 @@ impl Engine {
                 let classes = model.classes;
                 let labels = &batch.labels[r.start * classes..r.end * classes];
                 let inputs = slice_inputs(model, batch, &r);
-                let Worker { ws, comp } = wk;
+                let Worker { ws, comp } = &mut *wk;
                 *sc = Some(comp.apply(skipper, model, &inputs, m).and_then(|(mdl, ins)| {
                     let mut rng = dropout_rng(seed, step, c);
                     Ok(mdl.forward_backward(params, &ins, labels, m, ws, gc, Some(&mut rng), scale)?)
@@ -168,7 +168,7 @@ impl Engine {
             while start < rows.end {
                 let r = start..(start + cap).min(rows.end);
                 let inputs = slice_inputs(model, batch, &r);
-                let Worker { ws, comp } = wk;
+                let Worker { ws, comp } = &mut *wk;
                 let (mdl, ins) = comp.apply(skipper, model, &inputs, r.len())?;
                 let probs = mdl.predict(params, &ins, r.len(), ws)?;
                 let off = (r.start - rows.start) * c;
