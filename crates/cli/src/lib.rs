@@ -4,6 +4,7 @@ mod convert;
 mod input;
 mod ls;
 mod sql;
+mod train;
 
 use std::io::{IsTerminal, Write};
 
@@ -25,6 +26,8 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// Run SQL: an interactive shell, or statements from -c, -f FILE or piped stdin.
     Sql(sql::SqlArgs),
+    /// Train a model on Parquet / TFRecord shards; writes model.onnx, metrics.json, roc.png.
+    Train(train::TrainArgs),
 }
 
 /// Which standard streams are terminals: `hadron sql` starts its shell when stdin is one and draws
@@ -70,6 +73,7 @@ pub fn run_with(args: &[String], terminal: Terminal, out: &mut dyn Write, err: &
             Command::Ls(a) => ls::run(a, out).await,
             Command::Convert(a) => convert::run(a, out, err).await,
             Command::Sql(a) => sql::run(a, terminal, out, err).await,
+            Command::Train(a) => train::run(a, out),
         }
     });
     match result {
