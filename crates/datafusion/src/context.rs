@@ -1,6 +1,6 @@
 //! context: the `SessionContext` Hadron runs every query in — ROOT and TFRecord formats, the
-//! `read_root` table function, the `root://` / `s3://` / `http(s)://` stores, the HEP and
-//! ML-preparation functions, and a SQL dialect that parses lambdas (`e -> e.PT > 23`).
+//! `read_root` table function, the `root://` / `s3://` / `http(s)://` stores, and a SQL dialect that
+//! parses lambdas (`e -> e['PT'] > 23`).
 
 use std::sync::Arc;
 
@@ -8,7 +8,6 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
-use crate::functions;
 use crate::root::{ReadRootFunction, RootFormatFactory, RootTableFactory};
 use crate::stores::HadronStoreRegistry;
 use crate::tfrecord::TfRecordFormatFactory;
@@ -44,6 +43,5 @@ pub fn session_context_with(config: SessionConfig) -> SessionContext {
         .expect("registering Hadron's file formats");
     let ctx = SessionContext::new_with_state(state);
     ctx.register_udtf("read_root", Arc::new(ReadRootFunction));
-    functions::register_all(&ctx);
     ctx
 }
