@@ -12,7 +12,7 @@ pub use hadron_datafusion as sql;
 pub use hadron_root as root;
 
 /// A DataFusion `SessionContext` with everything Hadron adds: ROOT tables, `read_root`, TFRecord
-/// output, `root://` / `s3://` / `http(s)://` stores, HEP and ML-preparation functions.
+/// output, `root://` / `s3://` / `http(s)://` stores.
 ///
 /// ```no_run
 /// # async fn demo() -> datafusion::error::Result<()> {
@@ -68,7 +68,7 @@ impl HadronContext {
         Ok(())
     }
 
-    /// Runs one SQL statement (Hadron's dialect: lambdas, `FILTER(list, x -> …)`).
+    /// Runs one SQL statement (Hadron's dialect parses lambdas: `array_filter(l, x -> x > 1)`).
     pub async fn sql(&self, sql: &str) -> Result<DataFrame> {
         hadron_datafusion::lambda::sql(&self.ctx, sql).await
     }

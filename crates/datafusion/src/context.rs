@@ -1,6 +1,6 @@
 //! context: the `SessionContext` Hadron runs every query in — ROOT and TFRecord formats, the
-//! `read_root` table function, the `root://` / `s3://` / `http(s)://` stores, the HEP and
-//! ML-preparation functions, and a SQL dialect that parses lambdas (`e -> e.PT > 23`).
+//! `read_root` table function, the `root://` / `s3://` / `http(s)://` stores, and a SQL dialect that
+//! parses lambdas (`e -> e['PT'] > 23`).
 
 use std::sync::Arc;
 

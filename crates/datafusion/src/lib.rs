@@ -1,6 +1,5 @@
 //! hadron-datafusion: ROOT files under DataFusion — `STORED AS ROOT`, `read_root(...)`, `COPY … STORED
-//! AS TFRECORD`, the `root://` / `s3://` / `http(s)://` object stores, HEP and ML-preparation
-//! functions.
+//! AS TFRECORD`, the `root://` / `s3://` / `http(s)://` object stores.
 //!
 //! Shaped like DataFusion's own format crates: [`root`] (`file_format` → `source` → `opener`, with
 //! `metrics` for `EXPLAIN ANALYZE`), [`tfrecord`] (`file_format` → `sink`), [`stores`], and

@@ -129,10 +129,9 @@ async fn errors_name_the_files() {
         testdata("nanoaod_like.root")
     );
     ctx.sql(&sql).await.unwrap().collect().await.unwrap();
-    let err = ctx.sql("SELECT count(*) FROM m").await.and_then(|_| Ok(())).err();
-    let err = match err {
-        Some(e) => e.to_string(),
-        None => ctx.sql("SELECT count(*) FROM m").await.unwrap().collect().await.unwrap_err().to_string(),
+    let err = match ctx.sql("SELECT count(*) FROM m").await {
+        Ok(df) => df.collect().await.unwrap_err().to_string(),
+        Err(e) => e.to_string(),
     };
     assert!(
         err.contains("schema mismatch") && err.contains("zlib-1.root") && err.contains("nanoaod_like.root"),

@@ -18,6 +18,7 @@ use datafusion::datasource::table_schema::TableSchema;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::object_store::ObjectStoreUrl;
 use datafusion::physical_plan::ExecutionPlan;
+use hadron_root::RootFile;
 use hadron_root::arrow::ReadOptions;
 use object_store::{ObjectMeta, ObjectStore};
 
@@ -117,14 +118,19 @@ impl RootFormat {
     ) -> Result<Schema> {
         let file = open_file(store, url, meta).await?;
         let (name, table) = Table::find(&file, self.options.tree.as_deref()).await?;
-        let options = ReadOptions { branches: None, entries: Some(0..0), ..Default::default() };
-        let reader = table.reader(&file, &name, &options).await?;
-        for (column, why) in reader.skipped() {
-            log::warn!("{}: column '{column}' left out: {why}", file.name());
-        }
-        let origin = HashMap::from([(SCHEMA_SOURCE.to_string(), display_name(url, meta))]);
-        Ok(Schema::new(reader.schema().fields().clone()).with_metadata(origin))
+        read_schema(&file, &name, table, display_name(url, meta)).await
     }
+}
+
+/// The columns of `table` (`name` in `file`), with `origin` in the schema metadata.
+async fn read_schema(file: &RootFile, name: &str, table: Table, origin: String) -> Result<Schema> {
+    let options = ReadOptions { branches: None, entries: Some(0..0), ..Default::default() };
+    let reader = table.reader(file, name, &options).await?;
+    for (column, why) in reader.skipped() {
+        log::warn!("{}: column '{column}' left out: {why}", file.name());
+    }
+    let metadata = HashMap::from([(SCHEMA_SOURCE.to_string(), origin)]);
+    Ok(Schema::new(reader.schema().fields().clone()).with_metadata(metadata))
 }
 
 /// A store's description reduced to characters an URL authority takes.
@@ -168,14 +174,15 @@ impl FileFormat for RootFormat {
     ) -> Result<Statistics> {
         let url = self.store_url(store);
         let file = open_file(store, &url, object).await?;
-        let (_, table) = Table::find(&file, self.options.tree.as_deref()).await?;
+        let (tree, table) = Table::find(&file, self.options.tree.as_deref()).await?;
+        let entries = table.entries();
         let name = display_name(&url, object);
         if table_schema.metadata().get(SCHEMA_SOURCE) != Some(&name) {
-            let schema = self.file_schema(store, &url, object).await?;
+            let schema = read_schema(&file, &tree, table, name.clone()).await?;
             check_same_columns(&name, &schema, &table_schema)?;
         }
         Ok(Statistics::new_unknown(&table_schema)
-            .with_num_rows(Precision::Exact(table.entries() as usize))
+            .with_num_rows(Precision::Exact(entries as usize))
             .with_total_byte_size(Precision::Inexact(object.size as usize)))
     }
 

@@ -112,10 +112,9 @@ impl Table {
 fn only_table(file: &RootFile) -> Result<String> {
     let mut found: Vec<String> = Vec::new();
     for k in &file.root_directory().keys {
-        if is_tree_class(&k.class_name) || ANCHOR_CLASSES.contains(&k.class_name.as_str()) {
-            if !found.iter().any(|n| n == &k.name) {
-                found.push(k.name.clone());
-            }
+        let is_table = is_tree_class(&k.class_name) || ANCHOR_CLASSES.contains(&k.class_name.as_str());
+        if is_table && !found.iter().any(|n| n == &k.name) {
+            found.push(k.name.clone());
         }
     }
     match found.len() {

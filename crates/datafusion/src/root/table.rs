@@ -1,7 +1,6 @@
 //! table: ROOT tables from locations — local paths, directories and globs, `root://` (double slash
 //! or not, globs included), `s3://`, `http(s)://` — for `CREATE EXTERNAL TABLE … STORED AS ROOT`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -85,9 +84,4 @@ impl TableProviderFactory for RootTableFactory {
         let table = root_table(state, &cmd.locations, options).await?;
         Ok(table)
     }
-}
-
-/// Options given as `key => value` pairs, for callers outside SQL.
-pub fn options(pairs: &[(&str, &str)]) -> Result<RootOptions> {
-    RootOptions::from_map(&pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<HashMap<_, _>>())
 }

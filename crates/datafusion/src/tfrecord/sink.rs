@@ -82,7 +82,7 @@ impl DataSink for TfRecordSink {
         let mut writer = match &self.target {
             Target::File(p) => {
                 if let Some(dir) = p.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| DataFusionError::IoError(e))?;
+                    std::fs::create_dir_all(dir).map_err(DataFusionError::IoError)?;
                 }
                 Writer::File(ExampleFileWriter::create(p.clone(), compression).map_err(tf_err)?)
             }

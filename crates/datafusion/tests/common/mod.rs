@@ -61,14 +61,14 @@ impl Reference {
     }
 }
 
+/// Every batch of `sql`, panicking with the statement on error.
+pub async fn collect(ctx: &SessionContext, sql: &str) -> Vec<datafusion::arrow::array::RecordBatch> {
+    let df = ctx.sql(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    df.collect().await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 async fn scalar(ctx: &SessionContext, sql: &str, to: &DataType) -> datafusion::arrow::array::ArrayRef {
-    let batches = ctx
-        .sql(sql)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .collect()
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let batches = collect(ctx, sql).await;
     let b = batches.iter().find(|b| b.num_rows() > 0).unwrap_or_else(|| panic!("{sql}: no rows"));
     assert_eq!(b.num_rows(), 1, "{sql}");
     let c = cast(b.column(0), to).unwrap();
@@ -88,12 +88,6 @@ pub async fn scalar_f64(ctx: &SessionContext, sql: &str) -> f64 {
 
 /// A query's result (e.g. an `EXPLAIN ANALYZE` plan) as text.
 pub async fn sql_text(ctx: &SessionContext, sql: &str) -> String {
-    let batches = ctx
-        .sql(sql)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .collect()
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let batches = collect(ctx, sql).await;
     datafusion::arrow::util::pretty::pretty_format_batches(&batches).unwrap().to_string()
 }
