@@ -61,21 +61,27 @@ pub fn run_with(args: &[String], terminal: Terminal, out: &mut dyn Write, err: &
             return code;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = writeln!(err, "hadron: cannot start the async runtime: {e}");
-            return 1;
+    let result = match cli.command {
+        // Training is synchronous (threads, and its own network runtime with --workers): no async context.
+        Command::Train(a) => train::run(a, out),
+        command => {
+            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = writeln!(err, "hadron: cannot start the async runtime: {e}");
+                    return 1;
+                }
+            };
+            runtime.block_on(async {
+                match command {
+                    Command::Ls(a) => ls::run(a, out).await,
+                    Command::Convert(a) => convert::run(a, out, err).await,
+                    Command::Sql(a) => sql::run(a, terminal, out, err).await,
+                    Command::Train(a) => train::run(a, out),
+                }
+            })
         }
     };
-    let result = runtime.block_on(async {
-        match cli.command {
-            Command::Ls(a) => ls::run(a, out).await,
-            Command::Convert(a) => convert::run(a, out, err).await,
-            Command::Sql(a) => sql::run(a, terminal, out, err).await,
-            Command::Train(a) => train::run(a, out),
-        }
-    });
     match result {
         Ok(()) => 0,
         Err(e) => {

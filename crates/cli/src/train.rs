@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use hadron_train::metrics::{EpochMetrics, class_names};
+use hadron_train::dist::Cluster;
 use hadron_train::{Format, Observer, Progress, TrainConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -62,9 +63,16 @@ pub struct TrainArgs {
     /// Run every sequence step, even those padded in a whole micro-batch.
     #[arg(long)]
     no_skip_padded: bool,
-    /// The reference's scaling rule: batch × threads and learning rate × threads.
+    /// The reference's scaling rule: batch × n and learning rate × n, n = threads × workers.
     #[arg(long)]
     scale_lr_with_workers: bool,
+    /// Train with other processes: every replica's host:port in rank order (the first one serves the
+    /// gradient exchange over gRPC). Every replica runs the same command with its own --rank.
+    #[arg(long, value_name = "HOST:PORT,...")]
+    workers: Option<String>,
+    /// This process's index in --workers.
+    #[arg(long, default_value_t = 0, requires = "workers")]
+    rank: usize,
     /// Continue from OUT/checkpoint.bin.
     #[arg(long)]
     resume: bool,
@@ -150,6 +158,7 @@ pub fn run(a: TrainArgs, out: &mut dyn Write) -> Result<()> {
     cfg.skip_padded = !a.no_skip_padded;
     cfg.scale_lr_with_workers = a.scale_lr_with_workers;
     cfg.resume = a.resume;
+    cfg.cluster = a.workers.as_deref().map(|w| Cluster::parse(w, a.rank)).transpose()?;
     let classes = class_names(cfg.model.classes);
     let mut console = Console { out, bar: None, batch: cfg.effective().0, classes };
     hadron_train::train(&cfg, &mut console)?;
@@ -186,7 +195,8 @@ mod tests {
         assert!(d.path().join("out/model.onnx").is_file() && d.path().join("out/roc.png").is_file());
         // Resuming to 3 epochs runs one more.
         let mut more = args.clone();
-        more[more.len() - 3] = "3".into();
+        let n = more.len();
+        more[n - 3] = "3".into();
         more.push("--resume".into());
         let mut out = Vec::new();
         assert_eq!(crate::run(&more, &mut out, &mut Vec::new()), 0);

@@ -1,11 +1,12 @@
 //! hadron-train: training hadron-nn models on Parquet / TFRecord shards. Layers: [`shards`] (files → events)
 //! → [`loader`] (shuffle buffer, batches, background thread) → [`compact`] (skip padded steps) →
-//! [`parallel`] (threads, micro-batches, fixed-order gradient sum) → [`trainer`] (epochs, test pass,
+//! [`parallel`] (threads, micro-batches, fixed-order gradient sum; [`dist`]: across processes over gRPC) → [`trainer`] (epochs, test pass,
 //! [`metrics`], [`plot`], [`checkpoint`], ONNX); [`synth`] makes shards with the pipeline's columns.
 
 pub mod atomic;
 pub mod checkpoint;
 pub mod compact;
+pub mod dist;
 pub mod error;
 pub mod loader;
 pub mod metrics;

@@ -2,12 +2,15 @@
 //! is cut into a fixed number of micro-batches (independent of the threads); each micro-batch's gradient is
 //! computed into its own buffer with its own dropout stream, then the buffers are summed in micro-batch
 //! order. T threads each take a contiguous run of micro-batches, so any T gives bit-identical gradients.
+//! With replicas ([`crate::dist`]) each process computes only its own run of micro-batches and a
+//! [`Reducer`] adds all of them in the same order.
 
 use std::ops::Range;
 
 use hadron_nn::{Model, Rng, StepStats, Workspace};
 
 use crate::compact::{Compactor, Skipper};
+use crate::dist::Reducer;
 use crate::error::{Error, Result};
 use crate::loader::Batch;
 
@@ -26,6 +29,9 @@ pub struct Engine {
     cap: usize,
     pool: Option<rayon::ThreadPool>,
     workers: Vec<Worker>,
+    /// The micro-batches this process computes (all of them without replicas).
+    own: Range<usize>,
+    reducer: Option<Box<dyn Reducer>>,
     grads: Vec<f32>,
     sum: Vec<f32>,
 }
@@ -77,7 +83,40 @@ impl Engine {
             None
         };
         let p = model.num_params();
-        Ok(Engine { model, skipper, chunks, cap, pool, workers, grads: vec![0.0; chunks * p], sum: vec![0.0; p] })
+        Ok(Engine {
+            model,
+            skipper,
+            chunks,
+            cap,
+            pool,
+            workers,
+            own: 0..chunks,
+            reducer: None,
+            grads: vec![0.0; chunks * p],
+            sum: vec![0.0; p],
+        })
+    }
+
+    /// Makes this engine replica `rank` of `world`: it computes micro-batches `rank·C/world … (rank+1)·C/world`
+    /// and `reducer` sums the micro-batches of all replicas.
+    pub fn with_replicas(mut self, rank: usize, world: usize, reducer: Box<dyn Reducer>) -> Result<Self> {
+        if world == 0 || rank >= world || world > self.chunks {
+            return Err(Error::Config(format!(
+                "replica {rank} of {world} with {} micro-batches per batch: need rank < replicas ≤ micro-batches",
+                self.chunks
+            )));
+        }
+        self.own = part(self.chunks, world, rank);
+        if self.workers.len() > self.own.len() {
+            return Err(Error::Config(format!(
+                "{} threads but {} micro-batches per replica: use --micro-batches ≥ threads × workers",
+                self.workers.len(),
+                self.own.len()
+            )));
+        }
+        self.grads.truncate(self.own.len() * self.model.num_params());
+        self.reducer = Some(reducer);
+        Ok(self)
     }
 
     /// The model.
@@ -93,12 +132,13 @@ impl Engine {
     /// Gradient of the batch-mean loss (in [`Engine::grad`]) and the batch's loss and accuracy. Dropout of
     /// micro-batch c at global step `step` draws from a stream seeded by (`seed`, `step`, c).
     pub fn gradient(&mut self, params: &[f32], batch: &Batch, seed: u64, step: u64) -> Result<StepStats> {
-        let Engine { model, skipper, chunks, pool, workers, grads, sum, .. } = self;
+        let Engine { model, skipper, chunks, pool, workers, own, reducer, grads, sum, .. } = self;
         let (model, skipper, chunks) = (&*model, &*skipper, *chunks);
         let p = model.num_params();
         let n = batch.n;
         let scale = 1.0 / n.max(1) as f32;
-        let mut stats: Vec<Option<Result<StepStats>>> = (0..chunks).map(|_| None).collect();
+        let own = own.clone();
+        let mut stats: Vec<Option<Result<StepStats>>> = own.clone().map(|_| None).collect();
         let threads = workers.len();
         let job = |wk: &mut Worker, first: usize, g: &mut [f32], st: &mut [Option<Result<StepStats>>]| {
             for (j, (gc, sc)) in g.chunks_mut(p).zip(st.iter_mut()).enumerate() {
@@ -121,23 +161,30 @@ impl Engine {
             }
         };
         match pool {
-            None => job(&mut workers[0], 0, grads, &mut stats),
+            None => job(&mut workers[0], own.start, grads, &mut stats),
             Some(pool) => pool.scope(|s| {
                 let (mut g_rest, mut st_rest) = (&mut grads[..], &mut stats[..]);
                 for (w, wk) in workers.iter_mut().enumerate() {
-                    let r = part(chunks, threads, w);
+                    let r = part(own.len(), threads, w);
                     let (g, gr) = std::mem::take(&mut g_rest).split_at_mut(r.len() * p);
                     let (st, sr) = std::mem::take(&mut st_rest).split_at_mut(r.len());
                     (g_rest, st_rest) = (gr, sr);
                     let job = &job;
-                    s.spawn(move |_| job(wk, r.start, g, st));
+                    s.spawn(move |_| job(wk, own.start + r.start, g, st));
                 }
             }),
         }
+        let stats = stats
+            .into_iter()
+            .enumerate()
+            .map(|(j, st)| st.unwrap_or_else(|| Err(Error::Config(format!("micro-batch {} was not run", own.start + j)))))
+            .collect::<Result<Vec<StepStats>>>()?;
+        if let Some(reducer) = reducer {
+            return reducer.reduce(step, own.start, grads, &stats, sum);
+        }
         let mut total = StepStats::default();
         sum.copy_from_slice(&grads[..p]);
-        for (c, st) in stats.into_iter().enumerate() {
-            let st = st.unwrap_or_else(|| Err(Error::Config(format!("micro-batch {c} was not run"))))?;
+        for (c, st) in stats.iter().enumerate() {
             total.loss_sum += st.loss_sum;
             total.correct += st.correct;
             total.samples += st.samples;

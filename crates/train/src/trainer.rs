@@ -11,6 +11,7 @@ use hadron_nn::{Adam, Model};
 
 use crate::atomic;
 use crate::checkpoint::{Checkpoint, RunKey};
+use crate::dist::{self, Cluster};
 use crate::error::{Error, Result};
 use crate::loader::{self, Pass};
 use crate::metrics::{EpochMetrics, Metrics, TestScores, class_names, score};
@@ -59,8 +60,10 @@ pub struct TrainConfig {
     pub test_batch: usize,
     /// Skip steps of masked sequence inputs that are padding in every event of a micro-batch.
     pub skip_padded: bool,
-    /// The reference's scaling rule: batch × threads and learning rate × threads.
+    /// The reference's scaling rule: batch × n and learning rate × n, n = threads × replicas.
     pub scale_lr_with_workers: bool,
+    /// Other processes training the same model (`--workers`, `--rank`): gradients are exchanged over gRPC.
+    pub cluster: Option<Cluster>,
     /// Continue from `out/checkpoint.bin`.
     pub resume: bool,
 }
@@ -84,6 +87,7 @@ impl TrainConfig {
             test_batch: 1024,
             skip_padded: true,
             scale_lr_with_workers: false,
+            cluster: None,
             resume: false,
         }
     }
@@ -91,7 +95,8 @@ impl TrainConfig {
     /// Batch and learning rate after the scaling rule.
     pub fn effective(&self) -> (usize, f32) {
         if self.scale_lr_with_workers {
-            (self.batch * self.threads, self.learning_rate * self.threads as f32)
+            let n = self.threads * self.cluster.as_ref().map_or(1, Cluster::size);
+            (self.batch * n, self.learning_rate * n as f32)
         } else {
             (self.batch, self.learning_rate)
         }
@@ -197,6 +202,10 @@ pub fn train(cfg: &TrainConfig, obs: &mut dyn Observer) -> Result<Outcome> {
         (model.init_params(cfg.seed), Adam::with_lr(model.num_params(), lr), Vec::new())
     };
     let mut engine = Engine::new(model.clone(), cfg.threads, cfg.micro_batches, batch, cfg.skip_padded)?;
+    if let Some(cluster) = &cfg.cluster {
+        let reducer = dist::connect(cluster, dist::run_identity(&key), cfg.micro_batches, model.num_params(), adam.t)?;
+        engine = engine.with_replicas(cluster.rank, cluster.size(), reducer)?;
+    }
     let mut metrics = Metrics {
         model: model.spec.name.clone(),
         classes: class_names(model.classes),

@@ -54,7 +54,6 @@ impl Offsets {
 /// A `List`/`LargeList` array taken apart.
 #[derive(Debug, Clone)]
 pub(crate) struct ListView {
-    pub(crate) field: FieldRef,
     pub(crate) offsets: Offsets,
     pub(crate) values: ArrayRef,
     pub(crate) nulls: Option<NullBuffer>,
@@ -67,7 +66,6 @@ impl ListView {
             DataType::List(_) => {
                 let list = array.as_list::<i32>();
                 Some(ListView {
-                    field: list_field(array.data_type()),
                     offsets: Offsets::Small(list.offsets().clone()),
                     values: list.values().clone(),
                     nulls: list.nulls().cloned(),
@@ -76,7 +74,6 @@ impl ListView {
             DataType::LargeList(_) => {
                 let list = array.as_list::<i64>();
                 Some(ListView {
-                    field: list_field(array.data_type()),
                     offsets: Offsets::Large(list.offsets().clone()),
                     values: list.values().clone(),
                     nulls: list.nulls().cloned(),
