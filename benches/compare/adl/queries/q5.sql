@@ -3,7 +3,7 @@
 -- with themselves on (run, event), i < j.
 WITH mu AS (
     SELECT run, event, MET_pt,
-           unnest(range(1, cardinality(Muon_pt) + 1)) AS i,
+           unnest(range(1, CAST(cardinality(Muon_pt) AS BIGINT) + 1)) AS i,
            unnest(Muon_pt) AS pt, unnest(Muon_eta) AS eta, unnest(Muon_phi) AS phi,
            unnest(Muon_mass) AS m, unnest(Muon_charge) AS q
     FROM events

@@ -5,7 +5,7 @@
 -- (run, event), i < j < k; four-vectors summed in Cartesian components.
 WITH j AS (
     SELECT run, event,
-           unnest(range(1, cardinality(Jet_pt) + 1)) AS i,
+           unnest(range(1, CAST(cardinality(Jet_pt) AS BIGINT) + 1)) AS i,
            unnest(px(Jet_pt, Jet_phi)) AS px, unnest(py(Jet_pt, Jet_phi)) AS py,
            unnest(pz(Jet_pt, Jet_eta)) AS pz, unnest(energy(Jet_pt, Jet_eta, Jet_mass)) AS e,
            unnest(Jet_btag) AS btag

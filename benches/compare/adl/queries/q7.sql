@@ -4,19 +4,19 @@
 -- cone_sum(leptons, jets, 0.4, 'w') gives, per jet, the number of pT > 10 leptons within ΔR < 0.4.
 WITH objects AS (
     SELECT Jet_pt,
-           array_transform(arrays_zip(Jet_eta, Jet_phi), j -> named_struct('eta', j['c0'], 'phi', j['c1'])) AS jets,
+           array_transform(arrays_zip(Jet_eta, Jet_phi), j -> named_struct('eta', j['1'], 'phi', j['2'])) AS jets,
            array_concat(
                array_transform(arrays_zip(Electron_pt, Electron_eta, Electron_phi),
-                               l -> named_struct('eta', l['c1'], 'phi', l['c2'], 'w', CASE WHEN l['c0'] > 10 THEN 1.0 ELSE 0.0 END)),
+                               l -> named_struct('eta', l['2'], 'phi', l['3'], 'w', CASE WHEN l['1'] > 10 THEN 1.0 ELSE 0.0 END)),
                array_transform(arrays_zip(Muon_pt, Muon_eta, Muon_phi),
-                               l -> named_struct('eta', l['c1'], 'phi', l['c2'], 'w', CASE WHEN l['c0'] > 10 THEN 1.0 ELSE 0.0 END))
+                               l -> named_struct('eta', l['2'], 'phi', l['3'], 'w', CASE WHEN l['1'] > 10 THEN 1.0 ELSE 0.0 END))
            ) AS leptons
     FROM events
 ),
 sums AS (
     SELECT coalesce(array_sum(array_transform(
-               array_filter(arrays_zip(Jet_pt, cone_sum(leptons, jets, 0.4, 'w')), p -> p['c0'] > 30 AND p['c1'] = 0),
-               p -> CAST(p['c0'] AS DOUBLE))), 0.0) AS sum_pt
+               array_filter(arrays_zip(Jet_pt, cone_sum(leptons, jets, 0.4, 'w')), p -> p['1'] > 30 AND p['2'] = 0),
+               p -> CAST(p['1'] AS DOUBLE))), 0.0) AS sum_pt
     FROM objects
 )
 SELECT least(greatest(floor(100 * (sum_pt - 15.0) / 185.0) + 1, 0), 101) AS bin, count(*) AS n

@@ -5,13 +5,13 @@
 -- >= 3 of them; pairs by a self-join on (run, event).
 WITH l AS (
     SELECT run, event, MET_pt, MET_phi, 11 AS flavour,
-           unnest(range(1, cardinality(Electron_pt) + 1)) AS i,
+           unnest(range(1, CAST(cardinality(Electron_pt) AS BIGINT) + 1)) AS i,
            unnest(Electron_pt) AS pt, unnest(Electron_eta) AS eta, unnest(Electron_phi) AS phi,
            unnest(Electron_mass) AS m, unnest(Electron_charge) AS q
     FROM events WHERE nElectron + nMuon >= 3
     UNION ALL
     SELECT run, event, MET_pt, MET_phi, 13 AS flavour,
-           unnest(range(101, cardinality(Muon_pt) + 101)) AS i,
+           unnest(range(101, CAST(cardinality(Muon_pt) AS BIGINT) + 101)) AS i,
            unnest(Muon_pt) AS pt, unnest(Muon_eta) AS eta, unnest(Muon_phi) AS phi,
            unnest(Muon_mass) AS m, unnest(Muon_charge) AS q
     FROM events WHERE nElectron + nMuon >= 3
