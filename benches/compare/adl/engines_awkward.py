@@ -93,14 +93,12 @@ def q5(path):
 def q6(path):
     a = read(path, ["Jet_pt", "Jet_eta", "Jet_phi", "Jet_mass", "Jet_btag"])
     jets = objects(a, "Jet")
-    jets["btag"] = a.Jet_btag
+    e, px, py, pz = four(jets)  # Cartesian once per jet
+    jets = ak.zip({"e": e, "px": px, "py": py, "pz": pz, "btag": a.Jet_btag})
     jets = jets[ak.num(jets) >= 3]
     t = ak.combinations(jets, 3, fields=["a", "b", "c"])
-    ea, xa, ya, za = four(t.a)
-    eb, xb, yb, zb = four(t.b)
-    ec, xc, yc, zc = four(t.c)
-    px, py = xa + xb + xc, ya + yb + yc
-    m = mass_of(ea + eb + ec, px, py, za + zb + zc)
+    px, py = t.a.px + t.b.px + t.c.px, t.a.py + t.b.py + t.c.py
+    m = mass_of(t.a.e + t.b.e + t.c.e, px, py, t.a.pz + t.b.pz + t.c.pz)
     best = ak.argmin(abs(m - 172.5), axis=1, keepdims=True)
     pt = np.sqrt(px * px + py * py)[best]
     btag = np.maximum(np.maximum(t.a.btag, t.b.btag), t.c.btag)[best]

@@ -35,23 +35,25 @@ bool has_z_mumu(const RVecF &pt, const RVecF &eta, const RVecF &phi, const RVecF
     return false;
 }
 
-// Indices of the trijet with mass closest to 172.5 GeV (n >= 3).
+// Indices of the trijet with mass closest to 172.5 GeV (n >= 3); jets turned Cartesian once.
 ROOT::RVecU best_trijet(const RVecF &pt, const RVecF &eta, const RVecF &phi, const RVecF &m) {
-    const auto c = ROOT::VecOps::Combinations(pt, 3);
+    const auto n = pt.size();
+    ROOT::RVec<ROOT::Math::PxPyPzEVector> p(n);
+    for (size_t i = 0; i < n; ++i) p[i] = ROOT::Math::PxPyPzEVector(V4(pt[i], eta[i], phi[i], m[i]));
     double best = std::numeric_limits<double>::infinity();
-    size_t k_best = 0;
-    for (size_t k = 0; k < c[0].size(); ++k) {
-        const auto i = c[0][k], j = c[1][k], l = c[2][k];
-        const auto v = V4(pt[i], eta[i], phi[i], m[i]) + V4(pt[j], eta[j], phi[j], m[j]) + V4(pt[l], eta[l], phi[l], m[l]);
-        const double d = std::abs(v.M() - 172.5);
-        if (d < best) { best = d; k_best = k; }
-    }
-    return {(unsigned)c[0][k_best], (unsigned)c[1][k_best], (unsigned)c[2][k_best]};
+    ROOT::RVecU t{0, 1, 2};
+    for (unsigned i = 0; i < n; ++i)
+        for (unsigned j = i + 1; j < n; ++j)
+            for (unsigned k = j + 1; k < n; ++k) {
+                const double d = std::abs((p[i] + p[j] + p[k]).M() - 172.5);
+                if (d < best) { best = d; t = {i, j, k}; }
+            }
+    return t;
 }
 
 double trijet_pt(const ROOT::RVecU &t, const RVecF &pt, const RVecF &eta, const RVecF &phi, const RVecF &m) {
-    V4 v;
-    for (auto i : t) v += V4(pt[i], eta[i], phi[i], m[i]);
+    ROOT::Math::PxPyPzEVector v;
+    for (auto i : t) v += ROOT::Math::PxPyPzEVector(V4(pt[i], eta[i], phi[i], m[i]));
     return v.Pt();
 }
 

@@ -86,6 +86,7 @@ class Hadron:
             body = f.read()
         return (
             f"SET datafusion.execution.target_partitions = {self.threads};\n"
+            "SET datafusion.sql_parser.enable_ident_normalization = false;\n"
             f"CREATE EXTERNAL TABLE events STORED AS ROOT LOCATION '{path}' OPTIONS ('tree' 'Events');\n"
             f"{body.strip().rstrip(';')};\n"
         )
