@@ -51,6 +51,11 @@ HISTS = {
 ENGINES = ["hadron", "rdf", "awkward"]
 
 
+def base(query):
+    """`q6_lambda` (another SQL form of Q6, queries/q6_lambda.sql) -> `q6`."""
+    return query.split("_")[0]
+
+
 def bin_values(x, spec):
     """ROOT's TAxis::FindBin on a uniform axis, as counts with underflow [0] and overflow [nbins+1]."""
     nbins, lo, hi = spec
@@ -65,14 +70,14 @@ def bin_values(x, spec):
 def run_awkward(query, path):
     import engines_awkward
 
-    values = engines_awkward.QUERIES[query](path)
-    return {name: bin_values(values[name], spec) for name, spec in HISTS[query].items()}
+    values = engines_awkward.QUERIES[base(query)](path)
+    return {name: bin_values(values[name], spec) for name, spec in HISTS[base(query)].items()}
 
 
 def run_rdf(query, path):
     import engines_rdf
 
-    return engines_rdf.QUERIES[query](path)
+    return engines_rdf.QUERIES[base(query)](path)
 
 
 class Hadron:
@@ -112,7 +117,7 @@ class Hadron:
         start = max(i for i, line in enumerate(lines) if line.startswith("bin"))
         rows = list(csv.reader(io.StringIO("\n".join(lines[start:]))))
         header, rows = rows[0], [r for r in rows[1:] if r]
-        specs = HISTS[query]
+        specs = HISTS[base(query)]
         hists = {name: np.zeros(spec[0] + 2, dtype=np.int64) for name, spec in specs.items()}
         names = list(specs)
         for row in rows:
@@ -166,7 +171,7 @@ def main():
     ap.add_argument("--hadron", default=os.path.join(
         os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/hadron/ci-target")), "release", "hadron"))
     ap.add_argument("--input", help="input file (default ~/.cache/hadron/adl/adl-<N>.root)")
-    ap.add_argument("--queries", default=",".join(HISTS))
+    ap.add_argument("--queries", default=",".join(HISTS), help="q1,...,q8 or a variant such as q6_lambda")
     ap.add_argument("--engines", default=",".join(ENGINES))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", help="output (default results-<N>.json beside this script)")
