@@ -81,24 +81,28 @@ def run_rdf(query, path):
 
 
 class Hadron:
-    def __init__(self, binary, threads):
+    """Runs queries/qN.sql with `hadron sql -f` on table `events` (ROOT, or `stored_as` PARQUET)."""
+
+    def __init__(self, binary, threads, stored_as="ROOT", query_dir=os.path.join(HERE, "queries")):
         self.binary = binary
         self.threads = threads
+        self.stored_as = stored_as
+        self.query_dir = query_dir
         self.env = dict(os.environ, RAYON_NUM_THREADS=str(threads), TOKIO_WORKER_THREADS=str(threads))
 
-    def script(self, query, path):
-        with open(os.path.join(HERE, "queries", f"{query}.sql")) as f:
-            body = f.read()
+    def script(self, body, path):
+        options = " OPTIONS ('tree' 'Events')" if self.stored_as == "ROOT" else ""
         return (
             f"SET datafusion.execution.target_partitions = {self.threads};\n"
             "SET datafusion.sql_parser.enable_ident_normalization = false;\n"
-            f"CREATE EXTERNAL TABLE events STORED AS ROOT LOCATION '{path}' OPTIONS ('tree' 'Events');\n"
+            f"CREATE EXTERNAL TABLE events STORED AS {self.stored_as} LOCATION '{path}'{options};\n"
             f"{body.strip().rstrip(';')};\n"
         )
 
-    def __call__(self, query, path):
+    def run_sql(self, body, path):
+        """Runs the SQL `body` on table `events` at `path`; returns the CSV text of its result."""
         with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
-            f.write(self.script(query, path))
+            f.write(self.script(body, path))
         try:
             out = subprocess.run(
                 [self.binary, "sql", "-f", f.name, "--format", "csv"],
@@ -107,14 +111,18 @@ class Hadron:
         finally:
             os.unlink(f.name)
         if out.returncode != 0:
-            raise RuntimeError(f"hadron {query} failed ({out.returncode}): {out.stderr.strip()[-2000:]}")
-        return self.parse(query, out.stdout)
+            raise RuntimeError(f"hadron failed ({out.returncode}): {out.stderr.strip()[-2000:]}")
+        return out.stdout
+
+    def __call__(self, query, path):
+        with open(os.path.join(self.query_dir, f"{query}.sql")) as f:
+            return self.parse(query, self.run_sql(f.read(), path))
 
     @staticmethod
     def parse(query, stdout):
         """The last CSV result in stdout: columns bin[, bin_btag], n (Q6: bin_pt, bin_btag, n)."""
         lines = stdout.splitlines()
-        start = max(i for i, line in enumerate(lines) if line.startswith("bin"))
+        start = max(i for i, line in enumerate(lines) if line.startswith("bin"))  # the last statement's header
         rows = list(csv.reader(io.StringIO("\n".join(lines[start:]))))
         header, rows = rows[0], [r for r in rows[1:] if r]
         specs = HISTS[base(query)]
