@@ -1,0 +1,24 @@
+-- Q7: per event, the scalar sum of the pT of jets with pT > 30 GeV that are not within ΔR < 0.4
+-- of any light lepton (electron or muon) with pT > 10 GeV; every event (an event without such
+-- jets sums to 0). Histogram: 100 bins in [15, 200) GeV.
+-- cone_sum(leptons, jets, 0.4, 'w') gives, per jet, the number of pT > 10 leptons within ΔR < 0.4.
+WITH objects AS (
+    SELECT Jet_pt,
+           array_transform(arrays_zip(Jet_eta, Jet_phi), j -> named_struct('eta', j['1'], 'phi', j['2'])) AS jets,
+           array_concat(
+               array_transform(arrays_zip(Electron_pt, Electron_eta, Electron_phi),
+                               l -> named_struct('eta', l['2'], 'phi', l['3'], 'w', CASE WHEN l['1'] > 10 THEN 1.0 ELSE 0.0 END)),
+               array_transform(arrays_zip(Muon_pt, Muon_eta, Muon_phi),
+                               l -> named_struct('eta', l['2'], 'phi', l['3'], 'w', CASE WHEN l['1'] > 10 THEN 1.0 ELSE 0.0 END))
+           ) AS leptons
+    FROM events
+),
+sums AS (
+    SELECT coalesce(array_sum(array_transform(
+               array_filter(arrays_zip(Jet_pt, cone_sum(leptons, jets, 0.4, 'w')), p -> p['1'] > 30 AND p['2'] = 0),
+               p -> CAST(p['1'] AS DOUBLE))), 0.0) AS sum_pt
+    FROM objects
+)
+SELECT least(greatest(floor(100 * (sum_pt - 15.0) / 185.0) + 1, 0), 101) AS bin, count(*) AS n
+FROM sums
+GROUP BY 1
