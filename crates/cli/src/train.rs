@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use hadron_train::metrics::{EpochMetrics, class_names};
 use hadron_train::dist::Cluster;
+use hadron_train::metrics::{EpochMetrics, class_names};
 use hadron_train::{Format, Observer, Progress, TrainConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 

@@ -16,10 +16,11 @@ fn free_port() -> u16 {
 
 fn train_args(d: &Path, out: &str, extra: &[String]) -> Vec<String> {
     let p = |s: &str| d.join(s).display().to_string();
-    let mut a: Vec<String> = ["train", "--model", "inclusive", "--epochs", "2", "--batch", "24", "--micro-batches", "6"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut a: Vec<String> =
+        ["train", "--model", "inclusive", "--epochs", "2", "--batch", "24", "--micro-batches", "6"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
     a.extend(["--shuffle-buffer".into(), "50".into(), "--test-batch".into(), "40".into()]);
     a.extend(["--train".into(), p("train"), "--test".into(), p("test"), "--out".into(), p(out)]);
     a.extend(extra.iter().cloned());

@@ -8,10 +8,10 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
-use crate::{functions, prep};
 use crate::root::{ReadRootFunction, RootFormatFactory, RootTableFactory};
 use crate::stores::HadronStoreRegistry;
 use crate::tfrecord::TfRecordFormatFactory;
+use crate::{functions, prep};
 
 /// The session configuration Hadron starts from: information schema on (`\d`, `SHOW TABLES`), the
 /// DuckDB dialect (lambdas), and `target_partitions` = the number of cores.

@@ -177,7 +177,9 @@ impl Engine {
         let stats = stats
             .into_iter()
             .enumerate()
-            .map(|(j, st)| st.unwrap_or_else(|| Err(Error::Config(format!("micro-batch {} was not run", own.start + j)))))
+            .map(|(j, st)| {
+                st.unwrap_or_else(|| Err(Error::Config(format!("micro-batch {} was not run", own.start + j))))
+            })
             .collect::<Result<Vec<StepStats>>>()?;
         if let Some(reducer) = reducer {
             return reducer.reduce(step, own.start, grads, &stats, sum);

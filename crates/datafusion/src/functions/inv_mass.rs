@@ -39,7 +39,7 @@ impl ScalarUDFImpl for InvMassUdf {
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         let coerced = coerce_numeric(self.name(), &[4, 8], arg_types)?;
-        if coerced.len() == 4 && !coerced.iter().any(|t| is_list(t)) {
+        if coerced.len() == 4 && !coerced.iter().any(is_list) {
             return Err(DataFusionError::Plan(
                 "inv_mass(pt, eta, phi, m) sums the objects of a list per row: pass lists (m may be a number), \
                  or use inv_mass(pt1, eta1, phi1, m1, pt2, eta2, phi2, m2) for two objects"

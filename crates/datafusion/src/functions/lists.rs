@@ -43,7 +43,7 @@ impl Offsets {
     }
 
     /// Offsets for rows of the given lengths, starting at 0, in the same width as `self`.
-    pub(crate) fn from_lengths_like(&self, lengths: impl IntoIterator<Item = usize>) -> Offsets {
+    pub(crate) fn with_lengths(&self, lengths: impl IntoIterator<Item = usize>) -> Offsets {
         match self {
             Offsets::Small(_) => Offsets::Small(OffsetBuffer::from_lengths(lengths)),
             Offsets::Large(_) => Offsets::Large(OffsetBuffer::from_lengths(lengths)),

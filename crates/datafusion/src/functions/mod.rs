@@ -4,6 +4,7 @@
 //! whole Arrow arrays (list offsets reused, nulls propagated) and carries its documentation, so a
 //! shell can show it (`\h delta_r`).
 
+pub mod combinations;
 pub mod cone_sum;
 pub mod elementwise;
 pub mod fixed_matrix;
@@ -18,6 +19,7 @@ mod structs;
 use datafusion::logical_expr::{DocSection, ScalarUDF};
 use datafusion::prelude::SessionContext;
 
+use combinations::CombinationsUdf;
 use cone_sum::ConeSumUdf;
 use elementwise::{ElementwiseUdf, Kinematic};
 use fixed_matrix::FixedMatrixUdf;
@@ -47,6 +49,7 @@ pub fn hep_functions() -> Vec<ScalarUDF> {
     udfs.push(ScalarUDF::new_from_impl(SortByUdf::default()));
     udfs.push(ScalarUDF::new_from_impl(PadOrTruncateUdf::default()));
     udfs.push(ScalarUDF::new_from_impl(FixedMatrixUdf::default()));
+    udfs.push(ScalarUDF::new_from_impl(CombinationsUdf::default()));
     udfs
 }
 

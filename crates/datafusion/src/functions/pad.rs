@@ -108,7 +108,7 @@ impl ScalarUDFImpl for PadOrTruncateUdf {
             indices.extend(std::iter::repeat_n(fill_index, n - kept));
         }
         let values = take(combined.as_ref(), &UInt64Array::from(indices), None)?;
-        let offsets = list.offsets.from_lengths_like((0..rows).map(|i| if list.is_null(i) { 0 } else { n }));
+        let offsets = list.offsets.with_lengths((0..rows).map(|i| if list.is_null(i) { 0 } else { n }));
         let field = list_field(args.return_field.data_type());
         Ok(ColumnarValue::Array(rebuild(&offsets, field, values, list.nulls.clone())?))
     }

@@ -176,7 +176,6 @@ impl Coordinator {
         });
         Ok(Coordinator { shared, stop: Some(stop), runtime: Some(runtime) })
     }
-
 }
 
 fn log_error(msg: &str) {
@@ -219,7 +218,8 @@ impl Reducer for Coordinator {
         }
         let mut total = StepStats::default();
         for (c, slot) in round.parts.iter_mut().enumerate() {
-            let part = slot.take().ok_or_else(|| net_error(format!("step {step}: micro-batch {c} was sent by no replica")))?;
+            let part =
+                slot.take().ok_or_else(|| net_error(format!("step {step}: micro-batch {c} was sent by no replica")))?;
             if c == 0 {
                 sum.copy_from_slice(&part.grad);
             } else {

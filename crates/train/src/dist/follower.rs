@@ -68,7 +68,9 @@ impl Reducer for Follower {
         let r = self
             .runtime
             .block_on(client.exchange(contribution))
-            .map_err(|s| net_error(format!("replica {} → replica 0 at {}: step {step}: {}", self.rank, self.addr, s.message())))?
+            .map_err(|s| {
+                net_error(format!("replica {} → replica 0 at {}: step {step}: {}", self.rank, self.addr, s.message()))
+            })?
             .into_inner();
         if r.step != step || r.grad.len() != sum.len() {
             return Err(net_error(format!(

@@ -76,8 +76,14 @@ pub trait Reducer: Send + std::fmt::Debug {
     /// `grads` holds this replica's micro-batch gradients (`stats.len()` consecutive buffers of `sum.len()`
     /// floats, the first being micro-batch `first`); on return `sum` holds the sum over every micro-batch of
     /// the step in micro-batch order, and the result the step's summed statistics.
-    fn reduce(&mut self, step: u64, first: usize, grads: &[f32], stats: &[StepStats], sum: &mut [f32])
-    -> Result<StepStats>;
+    fn reduce(
+        &mut self,
+        step: u64,
+        first: usize,
+        grads: &[f32],
+        stats: &[StepStats],
+        sum: &mut [f32],
+    ) -> Result<StepStats>;
 }
 
 /// Connects this replica: replica 0 starts serving, the others connect to it. `run` identifies the run
