@@ -92,6 +92,7 @@ impl Deref for HadronContext {
 pub mod prelude {
     pub use crate::HadronContext;
     pub use datafusion::prelude::*;
+    pub use hadron_datafusion::functions::expr_fn as hep;
     pub use hadron_datafusion::tfrecord::{TfRecordOptions, write_tfrecord};
     pub use hadron_root::{Error as RootError, RootFile};
 }

@@ -17,8 +17,17 @@ async fn dataframe_example_matches_uproot() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let file = repo.join("testdata/nanoaod_like.root");
     let script = repo.join("tests/peers/dimuon_reference.py");
-    let out = common::run_python(&py, &script, &[file.to_str().unwrap()]);
+    let dir = tempfile::tempdir().unwrap();
+    let parquet = dir.path().join("dimuon/");
+    let parquet = parquet.to_str().unwrap();
+    example::dimuon_features(file.to_str().unwrap(), parquet).await.unwrap();
+    let out = common::run_python(&py, &script, &[file.to_str().unwrap(), parquet]);
     let want: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // The Parquet features, read by pyarrow, equal numpy's four-vector formulas on uproot's arrays.
+    assert_eq!(want["same_events"], serde_json::Value::Bool(true), "{out}");
+    assert_eq!(want["features_rows"], want["events"], "{out}");
+    assert!(want["max_mass_diff"].as_f64().unwrap() < 1e-9, "{out}");
+    assert!(want["max_dr_diff"].as_f64().unwrap() < 1e-9, "{out}");
 
     let batches = example::dimuon_summary(file.to_str().unwrap()).await.unwrap();
     let b = &batches[0];

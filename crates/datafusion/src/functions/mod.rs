@@ -7,6 +7,7 @@
 pub mod combinations;
 pub mod cone_sum;
 pub mod elementwise;
+pub mod expr_fn;
 pub mod fixed_matrix;
 pub mod inv_mass;
 pub mod kinematics;

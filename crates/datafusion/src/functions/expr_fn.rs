@@ -1,0 +1,39 @@
+//! expr_fn: the HEP functions as DataFrame expressions (`inv_mass(vec![...])`), as DataFusion's own
+//! `expr_fn` modules do for its functions: the DataFrame API without SQL strings.
+
+use datafusion::logical_expr::{Expr, ScalarUDF};
+
+use super::hep_functions;
+
+fn call(name: &str, args: Vec<Expr>) -> Expr {
+    let udf: ScalarUDF = hep_functions()
+        .into_iter()
+        .find(|f| f.name() == name)
+        .unwrap_or_else(|| unreachable!("{name} is one of hep_functions()"));
+    udf.call(args)
+}
+
+macro_rules! hep_fn {
+    ($($name:ident: $doc:literal),* $(,)?) => {$(
+        #[doc = $doc]
+        pub fn $name(args: Vec<Expr>) -> Expr {
+            call(stringify!($name), args)
+        }
+    )*};
+}
+
+hep_fn! {
+    delta_phi: "`delta_phi(phi1, phi2)`: φ₁ − φ₂ wrapped into [−π, π).",
+    delta_r: "`delta_r(eta1, phi1, eta2, phi2)`: √(Δη² + Δφ²).",
+    px: "`px(pt, phi)`.",
+    py: "`py(pt, phi)`.",
+    pz: "`pz(pt, eta)`.",
+    energy: "`energy(pt, eta, m)`.",
+    mt: "`mt(pt1, phi1, pt2, phi2)`: transverse mass of two massless objects.",
+    inv_mass: "`inv_mass(pt, eta, phi, m)` of lists (their summed four-vector) or `inv_mass(pt1, eta1, phi1, m1, pt2, eta2, phi2, m2)`.",
+    cone_sum: "`cone_sum(particles, reference, radius, field [, min_dr])`: Σ field within ΔR < radius.",
+    sort_by: "`sort_by(list, keys [, 'desc'])`.",
+    pad_or_truncate: "`pad_or_truncate(list, n, fill)`.",
+    fixed_matrix: "`fixed_matrix(particles, n, 'field,…')`: an n×m FixedSizeList<Float32> block.",
+    combinations: "`combinations(list, k)`: every k-combination as a struct with fields '1'…'k'.",
+}
