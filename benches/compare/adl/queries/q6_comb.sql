@@ -22,7 +22,7 @@ scored AS (
     FROM sums
 ),
 best AS (
-    SELECT s[array_position(array_transform(s, x -> x['d']), array_min(array_transform(s, x -> x['d'])))] AS b
+    SELECT s[CAST(array_position(array_transform(s, x -> x['d']), array_min(array_transform(s, x -> x['d']))) AS BIGINT)] AS b
     FROM scored
 )
 SELECT least(greatest(floor(100 * (b['pt'] - 15.0) / 25.0) + 1, 0), 101) AS bin_pt,
