@@ -1,13 +1,16 @@
-//! loader: one pass over shard files on a background thread: files in a seeded order, a seeded shuffle buffer
-//! (as `tf.data`'s `shuffle`), and events packed into flat batches for the workers.
+//! loader: one pass over the events on a background thread: files in a seeded order, a seeded shuffle buffer
+//! (as `tf.data`'s `shuffle`), and events packed into flat batches for the workers. The events come from the
+//! shard files or from a [`Table`] already in memory; both give the same batches in the same order.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use hadron_nn::Rng;
 
 use crate::error::{Error, Result};
 use crate::shards::{self, Columns, Event};
+use crate::table::Table;
 
 /// `n` events packed flat: one `n × size` vector per model input and `n × classes` labels.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -31,13 +34,43 @@ impl Batch {
         self.labels.extend_from_slice(&ev.label);
         self.n += 1;
     }
+
+    fn push_row(&mut self, t: &Table, row: usize, cols: &Columns) {
+        if self.inputs.len() < t.inputs.len() {
+            self.inputs.resize(t.inputs.len(), Vec::new());
+        }
+        for ((dst, src), s) in self.inputs.iter_mut().zip(&t.inputs).zip(&cols.sizes) {
+            dst.extend_from_slice(&src[row * s..(row + 1) * s]);
+        }
+        let c = cols.classes;
+        self.labels.extend_from_slice(&t.labels[row * c..(row + 1) * c]);
+        self.n += 1;
+    }
+}
+
+/// Where a pass takes its events from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Decoding these shard files.
+    Files(Vec<PathBuf>),
+    /// Gathering rows of a table already decoded (its files in the same order).
+    Table(Arc<Table>),
+}
+
+impl Source {
+    fn files(&self) -> usize {
+        match self {
+            Source::Files(f) => f.len(),
+            Source::Table(t) => t.files.len(),
+        }
+    }
 }
 
 /// How one pass reads its files.
 #[derive(Debug, Clone)]
 pub struct Pass {
-    /// Shard files.
-    pub files: Vec<PathBuf>,
+    /// The events.
+    pub source: Source,
     /// Columns and sizes.
     pub columns: Columns,
     /// Events per batch (the last batch may be smaller).
@@ -46,15 +79,26 @@ pub struct Pass {
     pub shuffle: Option<(usize, u64)>,
 }
 
-struct Sink {
+struct Sink<'a> {
     tx: SyncSender<Result<Batch>>,
     cur: Batch,
     batch: usize,
+    cols: &'a Columns,
 }
 
-impl Sink {
-    fn emit(&mut self, ev: Event) -> Result<()> {
-        self.cur.push(ev);
+/// An event on its way through the shuffle buffer: decoded, or a row of the table.
+enum Item {
+    Event(Event),
+    Row(usize),
+}
+
+impl Sink<'_> {
+    fn emit(&mut self, item: Item, table: Option<&Table>) -> Result<()> {
+        match (item, table) {
+            (Item::Event(ev), _) => self.cur.push(ev),
+            (Item::Row(r), Some(t)) => self.cur.push_row(t, r, self.cols),
+            (Item::Row(_), None) => return Err(Error::Config("a table row without a table".into())),
+        }
         if self.cur.n == self.batch {
             self.flush()?;
         }
@@ -78,7 +122,7 @@ fn index(rng: &mut Rng, len: usize) -> usize {
 pub fn start(pass: Pass) -> Receiver<Result<Batch>> {
     let (tx, rx) = sync_channel(4);
     std::thread::spawn(move || {
-        let mut sink = Sink { tx: tx.clone(), cur: Batch::default(), batch: pass.batch.max(1) };
+        let mut sink = Sink { tx: tx.clone(), cur: Batch::default(), batch: pass.batch.max(1), cols: &pass.columns };
         if let Err(e) = run(&pass, &mut sink) {
             let _ = tx.send(Err(e));
         }
@@ -86,11 +130,23 @@ pub fn start(pass: Pass) -> Receiver<Result<Batch>> {
     rx
 }
 
+/// Feeds the items of file `f` (in the source's file numbering) to `each`.
+fn read_file(pass: &Pass, f: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
+    match &pass.source {
+        Source::Files(files) => shards::read(&files[f], &pass.columns, &mut |ev| each(Item::Event(ev))),
+        Source::Table(t) => t.files[f].clone().try_for_each(|r| each(Item::Row(r))),
+    }
+}
+
 fn run(pass: &Pass, sink: &mut Sink) -> Result<()> {
-    let mut files = pass.files.clone();
+    let table = match &pass.source {
+        Source::Table(t) => Some(&**t),
+        Source::Files(_) => None,
+    };
+    let mut files: Vec<usize> = (0..pass.source.files()).collect();
     let Some((cap, seed)) = pass.shuffle else {
-        for f in &files {
-            shards::read(f, &pass.columns, &mut |ev| sink.emit(ev))?;
+        for &f in &files {
+            read_file(pass, f, &mut |it| sink.emit(it, table))?;
         }
         return sink.flush();
     };
@@ -99,22 +155,22 @@ fn run(pass: &Pass, sink: &mut Sink) -> Result<()> {
         files.swap(i, index(&mut rng, i + 1));
     }
     let cap = cap.max(1);
-    let mut buf: Vec<Event> = Vec::with_capacity(cap.min(1 << 16));
-    for f in &files {
-        shards::read(f, &pass.columns, &mut |ev| {
+    let mut buf: Vec<Item> = Vec::with_capacity(cap.min(1 << 16));
+    for &f in &files {
+        read_file(pass, f, &mut |it| {
             if buf.len() < cap {
-                buf.push(ev);
+                buf.push(it);
                 return Ok(());
             }
             let i = index(&mut rng, cap);
-            let out = std::mem::replace(&mut buf[i], ev);
-            sink.emit(out)
+            let out = std::mem::replace(&mut buf[i], it);
+            sink.emit(out, table)
         })?;
     }
     while !buf.is_empty() {
         let i = index(&mut rng, buf.len());
-        let ev = buf.swap_remove(i);
-        sink.emit(ev)?;
+        let it = buf.swap_remove(i);
+        sink.emit(it, table)?;
     }
     sink.flush()
 }
