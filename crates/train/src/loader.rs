@@ -1,6 +1,8 @@
-//! loader: one pass over the events on a background thread: files in a seeded order, a seeded shuffle buffer
-//! (as `tf.data`'s `shuffle`), and events packed into flat batches for the workers. The events come from the
-//! shard files or from a [`Table`] already in memory; both give the same batches in the same order.
+//! loader: one pass over the events: files in a seeded order, a seeded shuffle buffer (as `tf.data`'s
+//! `shuffle`), and events packed into flat batches for the workers. From shard files the pass runs on a
+//! background thread that decodes; from a [`Table`] already in memory the order (row numbers) is drawn up
+//! front and each batch is gathered when asked for, on the caller's thread, with no thread hand-off. Both give
+//! the same batches in the same order.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,16 +37,26 @@ impl Batch {
         self.n += 1;
     }
 
-    fn push_row(&mut self, t: &Table, row: usize, cols: &Columns) {
-        if self.inputs.len() < t.inputs.len() {
-            self.inputs.resize(t.inputs.len(), Vec::new());
-        }
-        for ((dst, src), s) in self.inputs.iter_mut().zip(&t.inputs).zip(&cols.sizes) {
-            dst.extend_from_slice(&src[row * s..(row + 1) * s]);
-        }
+    /// The rows `rows` of `t`, in that order.
+    fn gather(t: &Table, rows: &[usize], cols: &Columns) -> Batch {
+        let inputs = t
+            .inputs
+            .iter()
+            .zip(&cols.sizes)
+            .map(|(src, &s)| {
+                let mut dst = Vec::with_capacity(rows.len() * s);
+                for &r in rows {
+                    dst.extend_from_slice(&src[r * s..(r + 1) * s]);
+                }
+                dst
+            })
+            .collect();
         let c = cols.classes;
-        self.labels.extend_from_slice(&t.labels[row * c..(row + 1) * c]);
-        self.n += 1;
+        let mut labels = Vec::with_capacity(rows.len() * c);
+        for &r in rows {
+            labels.extend_from_slice(&t.labels[r * c..(r + 1) * c]);
+        }
+        Batch { n: rows.len(), inputs, labels }
     }
 }
 
@@ -66,7 +78,7 @@ impl Source {
     }
 }
 
-/// How one pass reads its files.
+/// How one pass reads its events.
 #[derive(Debug, Clone)]
 pub struct Pass {
     /// The events.
@@ -79,26 +91,87 @@ pub struct Pass {
     pub shuffle: Option<(usize, u64)>,
 }
 
-struct Sink<'a> {
-    tx: SyncSender<Result<Batch>>,
-    cur: Batch,
-    batch: usize,
-    cols: &'a Columns,
+/// The batches of one pass, in order (or the first error, after which it ends).
+#[derive(Debug)]
+pub enum Batches {
+    /// Decoded on a background thread.
+    Files(Receiver<Result<Batch>>),
+    /// Gathered from a table on `next`.
+    Table {
+        /// The table.
+        table: Arc<Table>,
+        /// Its columns.
+        columns: Columns,
+        /// Row numbers in pass order.
+        order: Vec<usize>,
+        /// Rows already delivered.
+        done: usize,
+        /// Events per batch.
+        batch: usize,
+    },
 }
 
-/// An event on its way through the shuffle buffer: decoded, or a row of the table.
+impl Iterator for Batches {
+    type Item = Result<Batch>;
+
+    fn next(&mut self) -> Option<Result<Batch>> {
+        match self {
+            Batches::Files(rx) => rx.recv().ok(),
+            Batches::Table { table, columns, order, done, batch } => {
+                if *done >= order.len() {
+                    return None;
+                }
+                let rows = &order[*done..(*done + *batch).min(order.len())];
+                *done += rows.len();
+                Some(Ok(Batch::gather(table, rows, columns)))
+            }
+        }
+    }
+}
+
+/// An event on its way through the shuffle buffer: decoded, or a row number of the table.
 enum Item {
     Event(Event),
     Row(usize),
 }
 
-impl Sink<'_> {
-    fn emit(&mut self, item: Item, table: Option<&Table>) -> Result<()> {
-        match (item, table) {
-            (Item::Event(ev), _) => self.cur.push(ev),
-            (Item::Row(r), Some(t)) => self.cur.push_row(t, r, self.cols),
-            (Item::Row(_), None) => return Err(Error::Config("a table row without a table".into())),
+/// Starts the pass (from a table, its order is drawn here).
+pub fn start(pass: Pass) -> Result<Batches> {
+    let batch = pass.batch.max(1);
+    if let Source::Table(table) = &pass.source {
+        let mut order = Vec::with_capacity(table.n);
+        run(&pass, &mut |it| match it {
+            Item::Row(r) => {
+                order.push(r);
+                Ok(())
+            }
+            Item::Event(_) => Err(Error::Config("a decoded event in a pass over a table".into())),
+        })?;
+        return Ok(Batches::Table { table: table.clone(), columns: pass.columns.clone(), order, done: 0, batch });
+    }
+    let (tx, rx) = sync_channel(4);
+    std::thread::spawn(move || {
+        let mut sink = Sink { tx: tx.clone(), cur: Batch::default(), batch };
+        let sent = run(&pass, &mut |it| match it {
+            Item::Event(ev) => sink.emit(ev),
+            Item::Row(_) => Err(Error::Config("a table row in a pass over files".into())),
+        });
+        if let Err(e) = sent.and_then(|()| sink.flush()) {
+            let _ = tx.send(Err(e));
         }
+    });
+    Ok(Batches::Files(rx))
+}
+
+struct Sink {
+    tx: SyncSender<Result<Batch>>,
+    cur: Batch,
+    batch: usize,
+}
+
+impl Sink {
+    fn emit(&mut self, ev: Event) -> Result<()> {
+        self.cur.push(ev);
         if self.cur.n == self.batch {
             self.flush()?;
         }
@@ -118,18 +191,6 @@ fn index(rng: &mut Rng, len: usize) -> usize {
     ((rng.uniform_f64() * len as f64) as usize).min(len - 1)
 }
 
-/// Starts the pass; batches (or the first error) arrive on the receiver, which closes at the end.
-pub fn start(pass: Pass) -> Receiver<Result<Batch>> {
-    let (tx, rx) = sync_channel(4);
-    std::thread::spawn(move || {
-        let mut sink = Sink { tx: tx.clone(), cur: Batch::default(), batch: pass.batch.max(1), cols: &pass.columns };
-        if let Err(e) = run(&pass, &mut sink) {
-            let _ = tx.send(Err(e));
-        }
-    });
-    rx
-}
-
 /// Feeds the items of file `f` (in the source's file numbering) to `each`.
 fn read_file(pass: &Pass, f: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
     match &pass.source {
@@ -138,17 +199,14 @@ fn read_file(pass: &Pass, f: usize, each: &mut dyn FnMut(Item) -> Result<()>) ->
     }
 }
 
-fn run(pass: &Pass, sink: &mut Sink) -> Result<()> {
-    let table = match &pass.source {
-        Source::Table(t) => Some(&**t),
-        Source::Files(_) => None,
-    };
+/// The pass's events in order: files (shuffled when asked), each file's events through the shuffle buffer.
+fn run(pass: &Pass, emit: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
     let mut files: Vec<usize> = (0..pass.source.files()).collect();
     let Some((cap, seed)) = pass.shuffle else {
         for &f in &files {
-            read_file(pass, f, &mut |it| sink.emit(it, table))?;
+            read_file(pass, f, emit)?;
         }
-        return sink.flush();
+        return Ok(());
     };
     let mut rng = Rng::seed(seed);
     for i in (1..files.len()).rev() {
@@ -164,13 +222,12 @@ fn run(pass: &Pass, sink: &mut Sink) -> Result<()> {
             }
             let i = index(&mut rng, cap);
             let out = std::mem::replace(&mut buf[i], it);
-            sink.emit(out, table)
+            emit(out)
         })?;
     }
     while !buf.is_empty() {
         let i = index(&mut rng, buf.len());
-        let it = buf.swap_remove(i);
-        sink.emit(it, table)?;
+        emit(buf.swap_remove(i))?;
     }
-    sink.flush()
+    Ok(())
 }

@@ -156,7 +156,7 @@ pub struct Outcome {
 }
 
 fn test_pass(engine: &mut Engine, params: &[f32], source: &Source, cols: &Columns, batch: usize) -> Result<TestScores> {
-    let rx = loader::start(Pass { source: source.clone(), columns: cols.clone(), batch, shuffle: None });
+    let rx = loader::start(Pass { source: source.clone(), columns: cols.clone(), batch, shuffle: None })?;
     let (mut probs, mut labels) = (Vec::new(), Vec::new());
     for b in rx {
         let b = b?;
@@ -256,7 +256,7 @@ pub fn train(cfg: &TrainConfig, obs: &mut dyn Observer) -> Result<Outcome> {
             batch,
             shuffle: Some((cfg.shuffle_buffer, mix(cfg.seed ^ mix(epoch as u64)))),
         };
-        let rx = loader::start(pass);
+        let rx = loader::start(pass)?;
         let start = Instant::now();
         let counts0 = engine.step_counts();
         let (mut events, mut loss, mut correct) = (0u64, 0.0f64, 0u64);

@@ -112,7 +112,8 @@ fn tfrecord_and_parquet_shards_read_back_equal() {
         columns: cols.clone(),
         batch: 8,
         shuffle: Some((10, 5)),
-    });
+    })
+    .unwrap();
     let mut seen: Vec<Vec<u32>> = Vec::new();
     for b in rx {
         let b = b.unwrap();
@@ -138,7 +139,7 @@ fn memory_table_gives_the_same_batches_as_decoding() {
         for shuffle in [None, Some((10, 5)), Some((100, 6))] {
             let pass = |source| {
                 let p = Pass { source, columns: cols.clone(), batch: 8, shuffle };
-                loader::start(p).into_iter().map(Result::unwrap).collect::<Vec<_>>()
+                loader::start(p).unwrap().map(Result::unwrap).collect::<Vec<_>>()
             };
             let (a, b) = (pass(Source::Files(files.clone())), pass(Source::Table(table.clone())));
             assert_eq!(a.len(), 7);
@@ -172,7 +173,8 @@ fn skipping_padded_steps_is_exact() {
     let model = Model::preset("gru").unwrap();
     let params = model.init_params(5);
     let rx =
-        loader::start(Pass { source: Source::Files(files), columns: Columns::of(&model), batch: 40, shuffle: None });
+        loader::start(Pass { source: Source::Files(files), columns: Columns::of(&model), batch: 40, shuffle: None })
+            .unwrap();
     let batch = rx.into_iter().next().unwrap().unwrap();
     let mut skip = Engine::new(model.clone(), 2, 4, 40, true).unwrap();
     let mut full = Engine::new(model.clone(), 1, 4, 40, false).unwrap();
