@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use hadron_train::dist::Cluster;
 use hadron_train::metrics::{EpochMetrics, class_names};
-use hadron_train::{Format, Observer, Progress, TrainConfig};
+use hadron_train::{Format, Observer, Progress, Table, TrainConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Shard format choice.
@@ -76,6 +76,10 @@ pub struct TrainArgs {
     /// Continue from OUT/checkpoint.bin.
     #[arg(long)]
     resume: bool,
+    /// Memory for decoded events, in MiB: when the training and test shards fit, they are decoded once and
+    /// every epoch reads them from memory (as Keras's fit on arrays); 0 decodes the shards every epoch.
+    #[arg(long, value_name = "MIB", default_value_t = hadron_train::DEFAULT_CACHE_BYTES >> 20)]
+    cache_mb: u64,
 }
 
 /// Keras-like console output: a bar per epoch on stderr (hidden when not a terminal), a line per epoch on `out`.
@@ -87,6 +91,16 @@ struct Console<'a> {
 }
 
 impl Observer for Console<'_> {
+    fn cached(&mut self, part: &str, t: &Table) {
+        let _ = writeln!(
+            self.out,
+            "{part} events in memory: {} events, {:.1} MB, decoded in {:.2}s",
+            t.n,
+            t.bytes() as f64 / 1e6,
+            t.load_seconds
+        );
+    }
+
     fn epoch_start(&mut self, epoch: usize, epochs: usize, events: Option<u64>) {
         let _ = writeln!(self.out, "Epoch {epoch}/{epochs}");
         let bar = match events {
@@ -158,6 +172,7 @@ pub fn run(a: TrainArgs, out: &mut dyn Write) -> Result<()> {
     cfg.skip_padded = !a.no_skip_padded;
     cfg.scale_lr_with_workers = a.scale_lr_with_workers;
     cfg.resume = a.resume;
+    cfg.cache_bytes = a.cache_mb.saturating_mul(1 << 20);
     cfg.cluster = a.workers.as_deref().map(|w| Cluster::parse(w, a.rank)).transpose()?;
     let classes = class_names(cfg.model.classes);
     let mut console = Console { out, bar: None, batch: cfg.effective().0, classes };

@@ -1,5 +1,5 @@
-//! hadron-train: training hadron-nn models on Parquet / TFRecord shards. Layers: [`shards`] (files → events)
-//! → [`loader`] (shuffle buffer, batches, background thread) → [`compact`] (skip padded steps) →
+//! hadron-train: training hadron-nn models on Parquet / TFRecord shards. Layers: [`shards`] (files → events;
+//! [`table`]: decoded once into memory) → [`loader`] (shuffle buffer, batches, background thread) → [`compact`] (skip padded steps) →
 //! [`parallel`] (threads, micro-batches, fixed-order gradient sum; [`dist`]: across processes over gRPC) → [`trainer`] (epochs, test pass,
 //! [`metrics`], [`plot`], [`checkpoint`], ONNX); [`synth`] makes shards with the pipeline's columns.
 
@@ -14,11 +14,13 @@ pub mod parallel;
 pub mod plot;
 pub mod shards;
 pub mod synth;
+pub mod table;
 pub mod trainer;
 
 pub use error::{Error, Result};
 pub use shards::{Event, Format};
-pub use trainer::{Observer, Outcome, Progress, Quiet, TrainConfig, train};
+pub use table::Table;
+pub use trainer::{DEFAULT_CACHE_BYTES, Observer, Outcome, Progress, Quiet, TrainConfig, train};
 
 /// A model by preset name (`hlf`, `gru`, `inclusive`) or JSON file path.
 pub fn resolve_model(name: &str) -> Result<hadron_nn::Model> {

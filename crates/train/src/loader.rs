@@ -1,13 +1,18 @@
-//! loader: one pass over shard files on a background thread: files in a seeded order, a seeded shuffle buffer
-//! (as `tf.data`'s `shuffle`), and events packed into flat batches for the workers.
+//! loader: one pass over the events: files in a seeded order, a seeded shuffle buffer (as `tf.data`'s
+//! `shuffle`), and events packed into flat batches for the workers. From shard files the pass runs on a
+//! background thread that decodes; from a [`Table`] already in memory the order (row numbers) is drawn up
+//! front and each batch is gathered when asked for, on the caller's thread, with no thread hand-off. Both give
+//! the same batches in the same order.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use hadron_nn::Rng;
 
 use crate::error::{Error, Result};
 use crate::shards::{self, Columns, Event};
+use crate::table::Table;
 
 /// `n` events packed flat: one `n × size` vector per model input and `n × classes` labels.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -31,19 +36,131 @@ impl Batch {
         self.labels.extend_from_slice(&ev.label);
         self.n += 1;
     }
+
+    /// The rows `rows` of `t`, in that order.
+    fn gather(t: &Table, rows: &[usize], cols: &Columns) -> Batch {
+        let inputs = t
+            .inputs
+            .iter()
+            .zip(&cols.sizes)
+            .map(|(src, &s)| {
+                let mut dst = Vec::with_capacity(rows.len() * s);
+                for &r in rows {
+                    dst.extend_from_slice(&src[r * s..(r + 1) * s]);
+                }
+                dst
+            })
+            .collect();
+        let c = cols.classes;
+        let mut labels = Vec::with_capacity(rows.len() * c);
+        for &r in rows {
+            labels.extend_from_slice(&t.labels[r * c..(r + 1) * c]);
+        }
+        Batch { n: rows.len(), inputs, labels }
+    }
 }
 
-/// How one pass reads its files.
+/// Where a pass takes its events from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Decoding these shard files.
+    Files(Vec<PathBuf>),
+    /// Gathering rows of a table already decoded (its files in the same order).
+    Table(Arc<Table>),
+}
+
+impl Source {
+    fn files(&self) -> usize {
+        match self {
+            Source::Files(f) => f.len(),
+            Source::Table(t) => t.files.len(),
+        }
+    }
+}
+
+/// How one pass reads its events.
 #[derive(Debug, Clone)]
 pub struct Pass {
-    /// Shard files.
-    pub files: Vec<PathBuf>,
+    /// The events.
+    pub source: Source,
     /// Columns and sizes.
     pub columns: Columns,
     /// Events per batch (the last batch may be smaller).
     pub batch: usize,
     /// `Some((buffer, seed))`: shuffle the file order and the events through a buffer of that many events.
     pub shuffle: Option<(usize, u64)>,
+}
+
+/// The batches of one pass, in order (or the first error, after which it ends).
+#[derive(Debug)]
+pub enum Batches {
+    /// Decoded on a background thread.
+    Files(Receiver<Result<Batch>>),
+    /// Gathered from a table on `next`.
+    Table {
+        /// The table.
+        table: Arc<Table>,
+        /// Its columns.
+        columns: Columns,
+        /// Row numbers in pass order.
+        order: Vec<usize>,
+        /// Rows already delivered.
+        done: usize,
+        /// Events per batch.
+        batch: usize,
+    },
+}
+
+impl Iterator for Batches {
+    type Item = Result<Batch>;
+
+    fn next(&mut self) -> Option<Result<Batch>> {
+        match self {
+            Batches::Files(rx) => rx.recv().ok(),
+            Batches::Table { table, columns, order, done, batch } => {
+                if *done >= order.len() {
+                    return None;
+                }
+                let rows = &order[*done..(*done + *batch).min(order.len())];
+                *done += rows.len();
+                Some(Ok(Batch::gather(table, rows, columns)))
+            }
+        }
+    }
+}
+
+/// An event on its way through the shuffle buffer: decoded, or a row number of the table.
+enum Item {
+    Event(Event),
+    Row(usize),
+}
+
+/// Starts the pass (from a table, its order is drawn here).
+pub fn start(pass: Pass) -> Result<Batches> {
+    let batch = pass.batch.max(1);
+    if let Source::Table(table) = &pass.source {
+        let mut order = Vec::with_capacity(table.n);
+        run(&pass, &mut |it| match it {
+            Item::Row(r) => {
+                order.push(r);
+                Ok(())
+            }
+            Item::Event(_) => Err(Error::Config("a decoded event in a pass over a table".into())),
+        })?;
+        return Ok(Batches::Table { table: table.clone(), columns: pass.columns.clone(), order, done: 0, batch });
+    }
+    let (tx, rx) = sync_channel(4);
+    std::thread::spawn(move || {
+        let mut sink = Sink { tx: tx.clone(), cur: Batch::default(), batch };
+        let sent = run(&pass, &mut |it| match it {
+            Item::Event(ev) => sink.emit(ev),
+            Item::Row(_) => Err(Error::Config("a table row in a pass over files".into())),
+        });
+        if let Err(e) = sent.and_then(|()| sink.flush()) {
+            let _ = tx.send(Err(e));
+        }
+    });
+    Ok(Batches::Files(rx))
 }
 
 struct Sink {
@@ -74,47 +191,43 @@ fn index(rng: &mut Rng, len: usize) -> usize {
     ((rng.uniform_f64() * len as f64) as usize).min(len - 1)
 }
 
-/// Starts the pass; batches (or the first error) arrive on the receiver, which closes at the end.
-pub fn start(pass: Pass) -> Receiver<Result<Batch>> {
-    let (tx, rx) = sync_channel(4);
-    std::thread::spawn(move || {
-        let mut sink = Sink { tx: tx.clone(), cur: Batch::default(), batch: pass.batch.max(1) };
-        if let Err(e) = run(&pass, &mut sink) {
-            let _ = tx.send(Err(e));
-        }
-    });
-    rx
+/// Feeds the items of file `f` (in the source's file numbering) to `each`.
+fn read_file(pass: &Pass, f: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
+    match &pass.source {
+        Source::Files(files) => shards::read(&files[f], &pass.columns, &mut |ev| each(Item::Event(ev))),
+        Source::Table(t) => t.files[f].clone().try_for_each(|r| each(Item::Row(r))),
+    }
 }
 
-fn run(pass: &Pass, sink: &mut Sink) -> Result<()> {
-    let mut files = pass.files.clone();
+/// The pass's events in order: files (shuffled when asked), each file's events through the shuffle buffer.
+fn run(pass: &Pass, emit: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
+    let mut files: Vec<usize> = (0..pass.source.files()).collect();
     let Some((cap, seed)) = pass.shuffle else {
-        for f in &files {
-            shards::read(f, &pass.columns, &mut |ev| sink.emit(ev))?;
+        for &f in &files {
+            read_file(pass, f, emit)?;
         }
-        return sink.flush();
+        return Ok(());
     };
     let mut rng = Rng::seed(seed);
     for i in (1..files.len()).rev() {
         files.swap(i, index(&mut rng, i + 1));
     }
     let cap = cap.max(1);
-    let mut buf: Vec<Event> = Vec::with_capacity(cap.min(1 << 16));
-    for f in &files {
-        shards::read(f, &pass.columns, &mut |ev| {
+    let mut buf: Vec<Item> = Vec::with_capacity(cap.min(1 << 16));
+    for &f in &files {
+        read_file(pass, f, &mut |it| {
             if buf.len() < cap {
-                buf.push(ev);
+                buf.push(it);
                 return Ok(());
             }
             let i = index(&mut rng, cap);
-            let out = std::mem::replace(&mut buf[i], ev);
-            sink.emit(out)
+            let out = std::mem::replace(&mut buf[i], it);
+            emit(out)
         })?;
     }
     while !buf.is_empty() {
         let i = index(&mut rng, buf.len());
-        let ev = buf.swap_remove(i);
-        sink.emit(ev)?;
+        emit(buf.swap_remove(i))?;
     }
-    sink.flush()
+    Ok(())
 }

@@ -75,22 +75,34 @@ impl Columns {
         }
     }
 
-    fn check(&self, file: &str, record: u64, ev: &Event) -> Result<()> {
-        for ((name, size), v) in self.inputs.iter().zip(&self.sizes).zip(&ev.inputs) {
-            if v.len() != *size {
-                return Err(Error::data(
-                    file,
-                    record,
-                    format!("{name} has {} values, the model expects {size}", v.len()),
-                ));
-            }
+    /// Names of the columns read: the inputs, then the label.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.inputs.iter().map(String::as_str).chain([LABEL])
+    }
+
+    /// Values per event of column `col` of [`Columns::names`].
+    pub fn size(&self, col: usize) -> usize {
+        self.sizes.get(col).copied().unwrap_or(self.classes)
+    }
+
+    /// The complaint when column `col` of [`Columns::names`] has `have` values in one event.
+    pub fn size_error(&self, col: usize, have: usize) -> Option<String> {
+        let want = self.size(col);
+        if have == want {
+            return None;
         }
-        if ev.label.len() != self.classes {
-            return Err(Error::data(
-                file,
-                record,
-                format!("{LABEL} has {} values, the model has {} classes", ev.label.len(), self.classes),
-            ));
+        Some(match self.inputs.get(col) {
+            Some(name) => format!("{name} has {have} values, the model expects {want}"),
+            None => format!("{LABEL} has {have} values, the model has {want} classes"),
+        })
+    }
+
+    fn check(&self, file: &str, record: u64, ev: &Event) -> Result<()> {
+        let lens = ev.inputs.iter().map(Vec::len).chain([ev.label.len()]);
+        for (col, have) in lens.enumerate() {
+            if let Some(what) = self.size_error(col, have) {
+                return Err(Error::data(file, record, what));
+            }
         }
         Ok(())
     }
@@ -198,11 +210,29 @@ fn read_tfrecord(path: &Path, cols: &Columns, f: &mut dyn FnMut(Event) -> Result
 
 fn read_parquet(path: &Path, cols: &Columns, f: &mut dyn FnMut(Event) -> Result<()>) -> Result<()> {
     let file = path.display().to_string();
+    read_parquet_columns(path, cols, &mut |record, flat| {
+        for row in 0..flat[0].1.len() - 1 {
+            let mut vals = flat.iter().map(|(v, o)| v[o[row]..o[row + 1]].to_vec()).collect::<Vec<_>>();
+            let label = vals.pop().unwrap_or_default();
+            let ev = Event { inputs: vals, label };
+            cols.check(&file, record + row as u64, &ev)?;
+            f(ev)?;
+        }
+        Ok(())
+    })
+}
+
+/// Values and row offsets of the columns ([`Columns::names`]).
+pub type Flat = [(Vec<f32>, Vec<usize>)];
+
+/// Streams the Parquet shard `path` as record batches of flattened columns (inputs then label, each as f32
+/// values with row offsets; sizes not yet checked) into `f`, with the file's record number of the first row.
+pub fn read_parquet_columns(path: &Path, cols: &Columns, f: &mut dyn FnMut(u64, &Flat) -> Result<()>) -> Result<()> {
+    let file = path.display().to_string();
     let fh = File::open(path).map_err(|e| Error::io(format!("opening {file}"), e))?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(fh).map_err(|e| Error::shard(&file, e.to_string()))?;
     let schema = builder.schema().clone();
-    let mut wanted: Vec<&str> = cols.inputs.iter().map(String::as_str).collect();
-    wanted.push(LABEL);
+    let wanted: Vec<&str> = cols.names().collect();
     let mut roots = Vec::new();
     for name in &wanted {
         let i = schema.index_of(name).map_err(|_| {
@@ -218,13 +248,7 @@ fn read_parquet(path: &Path, cols: &Columns, f: &mut dyn FnMut(Event) -> Result<
     for batch in reader {
         let batch = batch.map_err(|e| Error::shard(&file, format!("after record {record}: {e}")))?;
         let flat = wanted.iter().map(|n| column(&batch, n, &file, record)).collect::<Result<Vec<_>>>()?;
-        for row in 0..batch.num_rows() {
-            let mut vals = flat.iter().map(|(v, o)| v[o[row]..o[row + 1]].to_vec()).collect::<Vec<_>>();
-            let label = vals.pop().unwrap_or_default();
-            let ev = Event { inputs: vals, label };
-            cols.check(&file, record + row as u64, &ev)?;
-            f(ev)?;
-        }
+        f(record, &flat)?;
         record += batch.num_rows() as u64;
     }
     Ok(())

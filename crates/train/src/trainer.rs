@@ -1,9 +1,11 @@
 //! trainer: the training loop. Per epoch: a shuffled pass over the training shards, one deterministic data-
 //! parallel gradient and one Adam step per batch, a test pass (loss, accuracy, per-class ROC AUC), a
 //! checkpoint and `metrics.json`; at the end `model.onnx` and `roc.png`. All randomness is a function of
-//! the seed, the epoch and the global step, so a resumed run equals an uninterrupted one.
+//! the seed, the epoch and the global step, so a resumed run equals an uninterrupted one. Shards whose decoded
+//! events fit `cache_bytes` are decoded once into a [`Table`]; the batches are the same either way.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use hadron_nn::onnx::{ExportOptions, export};
@@ -13,11 +15,12 @@ use crate::atomic;
 use crate::checkpoint::{Checkpoint, RunKey};
 use crate::dist::{self, Cluster};
 use crate::error::{Error, Result};
-use crate::loader::{self, Pass};
+use crate::loader::{self, Pass, Source};
 use crate::metrics::{EpochMetrics, Metrics, TestScores, class_names, score};
 use crate::parallel::{Engine, mix};
 use crate::plot::roc_figure;
 use crate::shards::{self, Columns, Format};
+use crate::table::Table;
 
 /// File names inside the output directory.
 pub const MODEL_FILE: &str = "model.onnx";
@@ -66,7 +69,13 @@ pub struct TrainConfig {
     pub cluster: Option<Cluster>,
     /// Continue from `out/checkpoint.bin`.
     pub resume: bool,
+    /// Memory budget for decoded events: training and test shards that fit together are decoded once and
+    /// kept (0: decode every pass).
+    pub cache_bytes: u64,
 }
+
+/// Default of [`TrainConfig::cache_bytes`]: 4 GiB.
+pub const DEFAULT_CACHE_BYTES: u64 = 4 << 30;
 
 impl TrainConfig {
     /// A run with the reference's settings (batch 128, Adam 1e-3) and one thread.
@@ -89,6 +98,7 @@ impl TrainConfig {
             scale_lr_with_workers: false,
             cluster: None,
             resume: false,
+            cache_bytes: DEFAULT_CACHE_BYTES,
         }
     }
 
@@ -118,6 +128,8 @@ pub struct Progress {
 
 /// Receives progress (the CLI draws a Keras-style bar with it).
 pub trait Observer {
+    /// The `part` ("training" or "test") events were decoded into memory.
+    fn cached(&mut self, _part: &str, _table: &Table) {}
     /// An epoch begins; `events` is the training set size when known.
     fn epoch_start(&mut self, _epoch: usize, _epochs: usize, _events: Option<u64>) {}
     /// A batch was trained.
@@ -143,14 +155,8 @@ pub struct Outcome {
     pub params: Vec<f32>,
 }
 
-fn test_pass(
-    engine: &mut Engine,
-    params: &[f32],
-    files: &[PathBuf],
-    cols: &Columns,
-    batch: usize,
-) -> Result<TestScores> {
-    let rx = loader::start(Pass { files: files.to_vec(), columns: cols.clone(), batch, shuffle: None });
+fn test_pass(engine: &mut Engine, params: &[f32], source: &Source, cols: &Columns, batch: usize) -> Result<TestScores> {
+    let rx = loader::start(Pass { source: source.clone(), columns: cols.clone(), batch, shuffle: None })?;
     let (mut probs, mut labels) = (Vec::new(), Vec::new());
     for b in rx {
         let b = b?;
@@ -164,6 +170,26 @@ fn write_json(path: &Path, m: &Metrics) -> Result<()> {
     let text =
         serde_json::to_string_pretty(m).map_err(|e| Error::Config(format!("cannot encode {}: {e}", path.display())))?;
     atomic::write(path, format!("{text}\n").as_bytes())
+}
+
+/// Where the passes read: decoded tables when training and test events fit `cfg.cache_bytes` together.
+fn sources(
+    cfg: &TrainConfig,
+    train: &[PathBuf],
+    test: &[PathBuf],
+    cols: &Columns,
+    obs: &mut dyn Observer,
+) -> Result<(Source, Source)> {
+    let files = || (Source::Files(train.to_vec()), Source::Files(test.to_vec()));
+    if cfg.cache_bytes == 0 || Table::decoded_bytes(train, cols)? + Table::decoded_bytes(test, cols)? > cfg.cache_bytes
+    {
+        return Ok(files());
+    }
+    let tr = Table::load(train, cols)?;
+    obs.cached("training", &tr);
+    let te = Table::load(test, cols)?;
+    obs.cached("test", &te);
+    Ok((Source::Table(Arc::new(tr)), Source::Table(Arc::new(te))))
 }
 
 /// Trains as `cfg` says, writing `model.onnx`, `metrics.json`, `roc.png` and `checkpoint.bin` into `cfg.out`.
@@ -180,6 +206,10 @@ pub fn train(cfg: &TrainConfig, obs: &mut dyn Observer) -> Result<Outcome> {
     let mut known: Option<u64> = None;
     if train_files.iter().all(|f| Format::of(f) == Some(Format::Parquet)) {
         known = Some(train_files.iter().map(|f| shards::count(f)).sum::<Result<u64>>()?);
+    }
+    let (train_src, test_src) = sources(cfg, &train_files, &test_files, &cols, obs)?;
+    if let Source::Table(t) = &train_src {
+        known = Some(t.n as u64);
     }
     let key = RunKey {
         model: model.spec.clone(),
@@ -221,12 +251,12 @@ pub fn train(cfg: &TrainConfig, obs: &mut dyn Observer) -> Result<Outcome> {
     for epoch in history.len() + 1..=cfg.epochs {
         obs.epoch_start(epoch, cfg.epochs, known);
         let pass = Pass {
-            files: train_files.clone(),
+            source: train_src.clone(),
             columns: cols.clone(),
             batch,
             shuffle: Some((cfg.shuffle_buffer, mix(cfg.seed ^ mix(epoch as u64)))),
         };
-        let rx = loader::start(pass);
+        let rx = loader::start(pass)?;
         let start = Instant::now();
         let counts0 = engine.step_counts();
         let (mut events, mut loss, mut correct) = (0u64, 0.0f64, 0u64);
@@ -251,7 +281,7 @@ pub fn train(cfg: &TrainConfig, obs: &mut dyn Observer) -> Result<Outcome> {
         let counts1 = engine.step_counts();
         let (dk, dt) = (counts1.0 - counts0.0, counts1.1 - counts0.1);
         obs.testing();
-        let sc = test_pass(&mut engine, &params, &test_files, &cols, cfg.test_batch)?;
+        let sc = test_pass(&mut engine, &params, &test_src, &cols, cfg.test_batch)?;
         let e = events.max(1) as f64;
         let m = EpochMetrics {
             epoch,
@@ -277,7 +307,7 @@ pub fn train(cfg: &TrainConfig, obs: &mut dyn Observer) -> Result<Outcome> {
     }
     let sc = match last_scores {
         Some(s) => s,
-        None => test_pass(&mut engine, &params, &test_files, &cols, cfg.test_batch)?,
+        None => test_pass(&mut engine, &params, &test_src, &cols, cfg.test_batch)?,
     };
     metrics.test_events = sc.events as u64;
     metrics.auc = sc.auc.clone();

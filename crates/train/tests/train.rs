@@ -1,15 +1,16 @@
 //! End-to-end tests of hadron-train on synthetic shards: determinism across thread counts, resume, shard
-//! round trips through both formats, exact padded-step skipping, output files, and data errors.
+//! round trips through both formats, events decoded once into memory giving the same batches, exact padded-step
+//! skipping, output files, and data errors.
 
 use std::path::Path;
 
 use hadron_nn::Model;
-use hadron_train::loader::{self, Pass};
+use hadron_train::loader::{self, Pass, Source};
 use hadron_train::metrics::Metrics;
 use hadron_train::parallel::Engine;
 use hadron_train::shards::{self, Columns};
 use hadron_train::synth::Synth;
-use hadron_train::{Format, Quiet, TrainConfig, train};
+use hadron_train::{Format, Quiet, Table, TrainConfig, train};
 
 fn shards(dir: &Path, events: usize, shards: usize, seed: u64, sequence: bool, format: Format) {
     Synth::new(events, shards, seed, sequence).write(dir, format).unwrap();
@@ -106,7 +107,13 @@ fn tfrecord_and_parquet_shards_read_back_equal() {
     assert_eq!(shards::count(&tf[0]).unwrap() + shards::count(&tf[1]).unwrap(), 37);
     assert_eq!(shards::count(&pq[0]).unwrap() + shards::count(&pq[1]).unwrap(), 37);
     // The shuffled pass delivers every event exactly once.
-    let rx = loader::start(Pass { files: pq.clone(), columns: cols.clone(), batch: 8, shuffle: Some((10, 5)) });
+    let rx = loader::start(Pass {
+        source: Source::Files(pq.clone()),
+        columns: cols.clone(),
+        batch: 8,
+        shuffle: Some((10, 5)),
+    })
+    .unwrap();
     let mut seen: Vec<Vec<u32>> = Vec::new();
     for b in rx {
         let b = b.unwrap();
@@ -120,12 +127,54 @@ fn tfrecord_and_parquet_shards_read_back_equal() {
 }
 
 #[test]
+fn memory_table_gives_the_same_batches_as_decoding() {
+    let d = tempfile::tempdir().unwrap();
+    let s = Synth::new(53, 3, 12, true);
+    let cols = Columns::of(&Model::preset("inclusive").unwrap());
+    for format in [Format::Parquet, Format::TfRecord] {
+        let files = s.write(&d.path().join(format!("{format:?}")), format).unwrap();
+        let table = std::sync::Arc::new(Table::load(&files, &cols).unwrap());
+        assert_eq!((table.n, table.files.clone()), (53, vec![0..17, 17..35, 35..53]));
+        assert_eq!(table.bytes(), Table::decoded_bytes(&files, &cols).unwrap());
+        for shuffle in [None, Some((10, 5)), Some((100, 6))] {
+            let pass = |source| {
+                let p = Pass { source, columns: cols.clone(), batch: 8, shuffle };
+                loader::start(p).unwrap().map(Result::unwrap).collect::<Vec<_>>()
+            };
+            let (a, b) = (pass(Source::Files(files.clone())), pass(Source::Table(table.clone())));
+            assert_eq!(a.len(), 7);
+            assert!(a == b, "{format:?} {shuffle:?}: the table's batches differ from the files'");
+        }
+    }
+}
+
+#[test]
+fn training_from_memory_equals_training_from_files() {
+    let d = tempfile::tempdir().unwrap();
+    shards(&d.path().join("train"), 90, 2, 8, true, Format::Parquet);
+    shards(&d.path().join("test"), 30, 1, 9, true, Format::Parquet);
+    let run = |cache_bytes, out: &str| {
+        let mut c = config("inclusive", d.path(), &d.path().join(out));
+        c.epochs = 2;
+        c.cache_bytes = cache_bytes;
+        train(&c, &mut Quiet).unwrap()
+    };
+    let (mem, files) = (run(1 << 30, "mem"), run(0, "files"));
+    let bits = |p: &[f32]| p.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&mem.params), bits(&files.params));
+    let figures = |m: &Metrics| m.epochs.iter().map(|e| (e.loss, e.test_loss, e.auc.clone())).collect::<Vec<_>>();
+    assert_eq!(figures(&mem.metrics), figures(&files.metrics));
+}
+
+#[test]
 fn skipping_padded_steps_is_exact() {
     let d = tempfile::tempdir().unwrap();
     let files = Synth::new(40, 1, 11, true).write(d.path(), Format::TfRecord).unwrap();
     let model = Model::preset("gru").unwrap();
     let params = model.init_params(5);
-    let rx = loader::start(Pass { files, columns: Columns::of(&model), batch: 40, shuffle: None });
+    let rx =
+        loader::start(Pass { source: Source::Files(files), columns: Columns::of(&model), batch: 40, shuffle: None })
+            .unwrap();
     let batch = rx.into_iter().next().unwrap().unwrap();
     let mut skip = Engine::new(model.clone(), 2, 4, 40, true).unwrap();
     let mut full = Engine::new(model.clone(), 1, 4, 40, false).unwrap();
@@ -188,6 +237,8 @@ fn bad_shard_names_file_and_record() {
     let f = s.write(d.path(), Format::Parquet).unwrap();
     let cols = Columns::of(&Model::preset("hlf").unwrap());
     let err = shards::read(&f[0], &cols, &mut |_| Ok(())).unwrap_err().to_string();
+    assert!(err.contains("part-00000-of-00001.parquet: record 0: HLF_input has 13 values"), "{err}");
+    let err = Table::load(&f, &cols).unwrap_err().to_string();
     assert!(err.contains("part-00000-of-00001.parquet: record 0: HLF_input has 13 values"), "{err}");
     let f = s.write(d.path(), Format::TfRecord).unwrap();
     let err = shards::read(&f[0], &cols, &mut |_| Ok(())).unwrap_err().to_string();

@@ -1,7 +1,7 @@
 -- Q6 (combinations form): events with at least three jets: the trijet whose invariant mass is closest to
 -- 172.5 GeV; its pT (100 bins in [15, 40) GeV) and the largest b-tag among its jets (100 bins in [0, 1)).
 -- Returns the 2-D counts (bin_pt, bin_btag). Trijets: combinations(arrays_zip(px, py, pz, E, btag), 3) per
--- event, four-vectors summed in Cartesian components; the best one picked with array_position(d, array_min(d)).
+-- event, four-vectors summed in Cartesian components; the best one picked with array_argmin.
 WITH sums AS (
     SELECT array_transform(
                combinations(arrays_zip(px(Jet_pt, Jet_phi), py(Jet_pt, Jet_phi), pz(Jet_pt, Jet_eta),
@@ -22,7 +22,7 @@ scored AS (
     FROM sums
 ),
 best AS (
-    SELECT s[CAST(array_position(array_transform(s, x -> x['d']), array_min(array_transform(s, x -> x['d']))) AS BIGINT)] AS b
+    SELECT s[array_argmin(array_transform(s, x -> x['d']))] AS b
     FROM scored
 )
 SELECT least(greatest(floor(100 * (b['pt'] - 15.0) / 25.0) + 1, 0), 101) AS bin_pt,

@@ -4,6 +4,7 @@
 //! whole Arrow arrays (list offsets reused, nulls propagated) and carries its documentation, so a
 //! shell can show it (`\h delta_r`).
 
+pub mod argminmax;
 pub mod combinations;
 pub mod cone_sum;
 pub mod elementwise;
@@ -20,6 +21,7 @@ mod structs;
 use datafusion::logical_expr::{DocSection, ScalarUDF};
 use datafusion::prelude::SessionContext;
 
+use argminmax::ArgExtremumUdf;
 use combinations::CombinationsUdf;
 use cone_sum::ConeSumUdf;
 use elementwise::{ElementwiseUdf, Kinematic};
@@ -51,6 +53,8 @@ pub fn hep_functions() -> Vec<ScalarUDF> {
     udfs.push(ScalarUDF::new_from_impl(PadOrTruncateUdf::default()));
     udfs.push(ScalarUDF::new_from_impl(FixedMatrixUdf::default()));
     udfs.push(ScalarUDF::new_from_impl(CombinationsUdf::default()));
+    udfs.push(ScalarUDF::new_from_impl(ArgExtremumUdf::argmin()));
+    udfs.push(ScalarUDF::new_from_impl(ArgExtremumUdf::argmax()));
     udfs
 }
 
