@@ -203,14 +203,6 @@ pub fn train(cfg: &TrainConfig, obs: &mut dyn Observer) -> Result<Outcome> {
     let train_files = shards::find(&cfg.train, cfg.format)?;
     let test_files = shards::find(&cfg.test, cfg.format)?;
     std::fs::create_dir_all(&cfg.out).map_err(|e| Error::io(format!("creating {}", cfg.out.display()), e))?;
-    let mut known: Option<u64> = None;
-    if train_files.iter().all(|f| Format::of(f) == Some(Format::Parquet)) {
-        known = Some(train_files.iter().map(|f| shards::count(f)).sum::<Result<u64>>()?);
-    }
-    let (train_src, test_src) = sources(cfg, &train_files, &test_files, &cols, obs)?;
-    if let Source::Table(t) = &train_src {
-        known = Some(t.n as u64);
-    }
     let key = RunKey {
         model: model.spec.clone(),
         seed: cfg.seed,
@@ -230,6 +222,15 @@ pub fn train(cfg: &TrainConfig, obs: &mut dyn Observer) -> Result<Outcome> {
         (ck.params, ck.adam, ck.history)
     } else {
         (model.init_params(cfg.seed), Adam::with_lr(model.num_params(), lr), Vec::new())
+    };
+    // Decoded only once the run is known to be valid (a refused checkpoint costs no decoding).
+    let (train_src, test_src) = sources(cfg, &train_files, &test_files, &cols, obs)?;
+    let mut known: Option<u64> = match &train_src {
+        Source::Table(t) => Some(t.n as u64),
+        Source::Files(f) if f.iter().all(|f| Format::of(f) == Some(Format::Parquet)) => {
+            Some(f.iter().map(|f| shards::count(f)).sum::<Result<u64>>()?)
+        }
+        Source::Files(_) => None,
     };
     let mut engine = Engine::new(model.clone(), cfg.threads, cfg.micro_batches, batch, cfg.skip_padded)?;
     if let Some(cluster) = &cfg.cluster {
