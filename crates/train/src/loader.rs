@@ -69,15 +69,6 @@ pub enum Source {
     Table(Arc<Table>),
 }
 
-impl Source {
-    fn files(&self) -> usize {
-        match self {
-            Source::Files(f) => f.len(),
-            Source::Table(t) => t.files.len(),
-        }
-    }
-}
-
 /// How one pass reads its events.
 #[derive(Debug, Clone)]
 pub struct Pass {
@@ -129,33 +120,29 @@ impl Iterator for Batches {
     }
 }
 
-/// An event on its way through the shuffle buffer: decoded, or a row number of the table.
-enum Item {
-    Event(Event),
-    Row(usize),
-}
-
 /// Starts the pass (from a table, its order is drawn here).
 pub fn start(pass: Pass) -> Result<Batches> {
-    let batch = pass.batch.max(1);
-    if let Source::Table(table) = &pass.source {
-        let mut order = Vec::with_capacity(table.n);
-        run(&pass, &mut |it| match it {
-            Item::Row(r) => {
+    let Pass { source, columns, batch, shuffle } = pass;
+    let batch = batch.max(1);
+    let files = match source {
+        Source::Files(files) => files,
+        Source::Table(table) => {
+            let mut order = Vec::with_capacity(table.n);
+            let mut rows =
+                |f: usize, each: &mut dyn FnMut(usize) -> Result<()>| table.files[f].clone().try_for_each(each);
+            run(table.files.len(), shuffle, &mut rows, &mut |r| {
                 order.push(r);
                 Ok(())
-            }
-            Item::Event(_) => Err(Error::Config("a decoded event in a pass over a table".into())),
-        })?;
-        return Ok(Batches::Table { table: table.clone(), columns: pass.columns.clone(), order, done: 0, batch });
-    }
+            })?;
+            return Ok(Batches::Table { table, columns, order, done: 0, batch });
+        }
+    };
     let (tx, rx) = sync_channel(4);
     std::thread::spawn(move || {
         let mut sink = Sink { tx: tx.clone(), cur: Batch::default(), batch };
-        let sent = run(&pass, &mut |it| match it {
-            Item::Event(ev) => sink.emit(ev),
-            Item::Row(_) => Err(Error::Config("a table row in a pass over files".into())),
-        });
+        let mut events =
+            |f: usize, each: &mut dyn FnMut(Event) -> Result<()>| shards::read(&files[f], &columns, &mut |ev| each(ev));
+        let sent = run(files.len(), shuffle, &mut events, &mut |ev| sink.emit(ev));
         if let Err(e) = sent.and_then(|()| sink.flush()) {
             let _ = tx.send(Err(e));
         }
@@ -191,20 +178,21 @@ fn index(rng: &mut Rng, len: usize) -> usize {
     ((rng.uniform_f64() * len as f64) as usize).min(len - 1)
 }
 
-/// Feeds the items of file `f` (in the source's file numbering) to `each`.
-fn read_file(pass: &Pass, f: usize, each: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
-    match &pass.source {
-        Source::Files(files) => shards::read(&files[f], &pass.columns, &mut |ev| each(Item::Event(ev))),
-        Source::Table(t) => t.files[f].clone().try_for_each(|r| each(Item::Row(r))),
-    }
-}
+/// Reads file `f`'s items into the callback.
+type ReadFile<'a, T> = dyn FnMut(usize, &mut dyn FnMut(T) -> Result<()>) -> Result<()> + 'a;
 
-/// The pass's events in order: files (shuffled when asked), each file's events through the shuffle buffer.
-fn run(pass: &Pass, emit: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
-    let mut files: Vec<usize> = (0..pass.source.files()).collect();
-    let Some((cap, seed)) = pass.shuffle else {
+/// The pass's items in order: the `files` files (shuffled when asked), each file's items through the shuffle
+/// buffer. Items are decoded events or table row numbers.
+fn run<T>(
+    files: usize,
+    shuffle: Option<(usize, u64)>,
+    read: &mut ReadFile<T>,
+    emit: &mut dyn FnMut(T) -> Result<()>,
+) -> Result<()> {
+    let mut files: Vec<usize> = (0..files).collect();
+    let Some((cap, seed)) = shuffle else {
         for &f in &files {
-            read_file(pass, f, emit)?;
+            read(f, emit)?;
         }
         return Ok(());
     };
@@ -213,9 +201,9 @@ fn run(pass: &Pass, emit: &mut dyn FnMut(Item) -> Result<()>) -> Result<()> {
         files.swap(i, index(&mut rng, i + 1));
     }
     let cap = cap.max(1);
-    let mut buf: Vec<Item> = Vec::with_capacity(cap.min(1 << 16));
+    let mut buf: Vec<T> = Vec::with_capacity(cap.min(1 << 16));
     for &f in &files {
-        read_file(pass, f, &mut |it| {
+        read(f, &mut |it| {
             if buf.len() < cap {
                 buf.push(it);
                 return Ok(());
