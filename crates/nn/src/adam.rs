@@ -34,17 +34,49 @@ impl Adam {
 
     /// One update of `params` with the (batch-mean) gradient `grads`.
     pub fn step(&mut self, params: &mut [f32], grads: &[f32]) {
+        let k = self.begin();
+        k.update(params, grads, &mut self.m, &mut self.v);
+    }
+
+    /// Counts the step and returns its coefficients, to update the parameters range by range (from several
+    /// threads) with [`AdamStep::update`]: element-wise, so any split gives the same values as [`Adam::step`].
+    pub fn begin(&mut self) -> AdamStep {
         self.t += 1;
         // As Keras: the powers from β cast to f32, raised in f32; 1 − β in f64 then cast.
         let step = self.t as f32;
         let b1p = (self.beta1 as f32).powf(step);
         let b2p = (self.beta2 as f32).powf(step);
-        let alpha = self.lr * (1.0 - b2p).sqrt() / (1.0 - b1p);
-        let (one_b1, one_b2) = ((1.0 - self.beta1) as f32, (1.0 - self.beta2) as f32);
-        for (((p, g), m), v) in params.iter_mut().zip(grads).zip(self.m.iter_mut()).zip(self.v.iter_mut()) {
+        AdamStep {
+            alpha: self.lr * (1.0 - b2p).sqrt() / (1.0 - b1p),
+            one_b1: (1.0 - self.beta1) as f32,
+            one_b2: (1.0 - self.beta2) as f32,
+            epsilon: self.epsilon,
+        }
+    }
+
+    /// First and second moments, to split alongside the parameters for [`AdamStep::update`].
+    pub fn moments(&mut self) -> (&mut [f32], &mut [f32]) {
+        (&mut self.m, &mut self.v)
+    }
+}
+
+/// The coefficients of one Adam step ([`Adam::begin`]).
+#[derive(Debug, Clone, Copy)]
+pub struct AdamStep {
+    alpha: f32,
+    one_b1: f32,
+    one_b2: f32,
+    epsilon: f32,
+}
+
+impl AdamStep {
+    /// Updates `params` and their moments `m`, `v` (same length) with `grads`.
+    pub fn update(&self, params: &mut [f32], grads: &[f32], m: &mut [f32], v: &mut [f32]) {
+        let AdamStep { alpha, one_b1, one_b2, epsilon } = *self;
+        for (((p, g), m), v) in params.iter_mut().zip(grads).zip(m.iter_mut()).zip(v.iter_mut()) {
             *m += (g - *m) * one_b1;
             *v += (g * g - *v) * one_b2;
-            *p -= (*m * alpha) / (v.sqrt() + self.epsilon);
+            *p -= (*m * alpha) / (v.sqrt() + epsilon);
         }
     }
 }

@@ -17,7 +17,7 @@ pub mod pass;
 pub mod rng;
 pub mod spec;
 
-pub use adam::Adam;
+pub use adam::{Adam, AdamStep};
 pub use error::{Error, Result};
 pub use model::Model;
 pub use pass::{StepStats, Workspace};

@@ -1,6 +1,7 @@
 //! checkpoint: the whole training state after an epoch (parameters, Adam moments and step, epoch, the
 //! metrics so far, and what the run was started with), as one file written atomically:
-//! `HADRONCK`, u32 version, u64 header length, JSON header, then parameters, m and v as little-endian f32.
+//! `HADRONCK`, u32 version, u64 header length, JSON header (floats of the metrics as bit patterns), then
+//! parameters, m and v as little-endian f32.
 
 use std::path::Path;
 
@@ -12,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::metrics::EpochMetrics;
 
 const MAGIC: &[u8; 8] = b"HADRONCK";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// What must match for a run to resume from a checkpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,7 +36,57 @@ struct Header {
     epoch: usize,
     adam_t: u64,
     params: usize,
-    history: Vec<EpochMetrics>,
+    history: Vec<EpochBits>,
+}
+
+/// An epoch's figures with every float as its bit pattern: serde_json's parser can round a float written
+/// as text one ulp away, and a resumed run must report exactly what an uninterrupted one does.
+#[derive(Debug, Serialize, Deserialize)]
+struct EpochBits {
+    epoch: usize,
+    events: u64,
+    loss: u64,
+    accuracy: u64,
+    test_loss: u64,
+    test_accuracy: u64,
+    auc: Vec<u64>,
+    seconds: u64,
+    events_per_second: u64,
+    steps_kept: u64,
+}
+
+impl From<&EpochMetrics> for EpochBits {
+    fn from(m: &EpochMetrics) -> Self {
+        EpochBits {
+            epoch: m.epoch,
+            events: m.events,
+            loss: m.loss.to_bits(),
+            accuracy: m.accuracy.to_bits(),
+            test_loss: m.test_loss.to_bits(),
+            test_accuracy: m.test_accuracy.to_bits(),
+            auc: m.auc.iter().map(|a| a.to_bits()).collect(),
+            seconds: m.seconds.to_bits(),
+            events_per_second: m.events_per_second.to_bits(),
+            steps_kept: m.steps_kept.to_bits(),
+        }
+    }
+}
+
+impl From<EpochBits> for EpochMetrics {
+    fn from(b: EpochBits) -> Self {
+        EpochMetrics {
+            epoch: b.epoch,
+            events: b.events,
+            loss: f64::from_bits(b.loss),
+            accuracy: f64::from_bits(b.accuracy),
+            test_loss: f64::from_bits(b.test_loss),
+            test_accuracy: f64::from_bits(b.test_accuracy),
+            auc: b.auc.into_iter().map(f64::from_bits).collect(),
+            seconds: f64::from_bits(b.seconds),
+            events_per_second: f64::from_bits(b.events_per_second),
+            steps_kept: f64::from_bits(b.steps_kept),
+        }
+    }
 }
 
 /// A training state.
@@ -61,7 +112,7 @@ impl Checkpoint {
             epoch: self.epoch,
             adam_t: self.adam.t,
             params: self.params.len(),
-            history: self.history.clone(),
+            history: self.history.iter().map(EpochBits::from).collect(),
         };
         let json = serde_json::to_vec(&h).map_err(|e| Error::Checkpoint {
             file: path.display().to_string(),
@@ -114,6 +165,7 @@ impl Checkpoint {
         adam.m = m;
         adam.v = v;
         adam.t = h.adam_t;
-        Ok(Checkpoint { key: h.key, epoch: h.epoch, params, adam, history: h.history })
+        let history = h.history.into_iter().map(EpochMetrics::from).collect();
+        Ok(Checkpoint { key: h.key, epoch: h.epoch, params, adam, history })
     }
 }

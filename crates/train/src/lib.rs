@@ -15,6 +15,7 @@ pub mod plot;
 pub mod shards;
 pub mod synth;
 pub mod table;
+pub mod team;
 pub mod trainer;
 
 pub use error::{Error, Result};

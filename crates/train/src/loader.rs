@@ -1,8 +1,8 @@
 //! loader: one pass over the events: files in a seeded order, a seeded shuffle buffer (as `tf.data`'s
 //! `shuffle`), and events packed into flat batches for the workers. From shard files the pass runs on a
 //! background thread that decodes; from a [`Table`] already in memory the order (row numbers) is drawn up
-//! front and each batch is gathered when asked for, on the caller's thread, with no thread hand-off. Both give
-//! the same batches in the same order.
+//! front and each batch is handed out as row numbers ([`Batches::next_ref`]) that the workers gather for their
+//! own micro-batches, with no thread hand-off. Both give the same batches in the same order.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,24 +39,86 @@ impl Batch {
 
     /// The rows `rows` of `t`, in that order.
     fn gather(t: &Table, rows: &[usize], cols: &Columns) -> Batch {
-        let inputs = t
-            .inputs
-            .iter()
-            .zip(&cols.sizes)
-            .map(|(src, &s)| {
-                let mut dst = Vec::with_capacity(rows.len() * s);
-                for &r in rows {
-                    dst.extend_from_slice(&src[r * s..(r + 1) * s]);
-                }
-                dst
-            })
-            .collect();
-        let c = cols.classes;
-        let mut labels = Vec::with_capacity(rows.len() * c);
-        for &r in rows {
-            labels.extend_from_slice(&t.labels[r * c..(r + 1) * c]);
+        let mut b = Batch::default();
+        b.gather_into(t, rows, cols);
+        b
+    }
+
+    /// Replaces the contents with rows `rows` of `t` (in that order), reusing the vectors' memory.
+    pub fn gather_into(&mut self, t: &Table, rows: &[usize], cols: &Columns) {
+        self.inputs.resize(t.inputs.len(), Vec::new());
+        for ((dst, src), &s) in self.inputs.iter_mut().zip(&t.inputs).zip(&cols.sizes) {
+            dst.clear();
+            dst.reserve(rows.len() * s);
+            for &r in rows {
+                dst.extend_from_slice(&src[r * s..(r + 1) * s]);
+            }
         }
-        Batch { n: rows.len(), inputs, labels }
+        let c = cols.classes;
+        self.labels.clear();
+        self.labels.reserve(rows.len() * c);
+        for &r in rows {
+            self.labels.extend_from_slice(&t.labels[r * c..(r + 1) * c]);
+        }
+        self.n = rows.len();
+    }
+}
+
+/// One batch as the workers receive it: packed, or as row numbers of a table that each worker gathers for
+/// its own micro-batches (in parallel, into memory that stays on its core).
+#[derive(Debug, Clone, Copy)]
+pub enum BatchRef<'a> {
+    /// Packed events.
+    Packed(&'a Batch),
+    /// Rows `rows` of `table`.
+    Rows {
+        /// The decoded events.
+        table: &'a Table,
+        /// Their columns.
+        columns: &'a Columns,
+        /// The batch's row numbers, in batch order.
+        rows: &'a [usize],
+    },
+}
+
+impl BatchRef<'_> {
+    /// Events in the batch.
+    pub fn len(&self) -> usize {
+        match self {
+            BatchRef::Packed(b) => b.n,
+            BatchRef::Rows { rows, .. } => rows.len(),
+        }
+    }
+
+    /// No events.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What [`Batches::next_ref`] hands out: a packed batch or rows of the table.
+#[derive(Debug)]
+pub enum Next<'a> {
+    /// Decoded from files.
+    Packed(Batch),
+    /// Rows of the table in memory.
+    Rows {
+        /// The decoded events.
+        table: &'a Table,
+        /// Their columns.
+        columns: &'a Columns,
+        /// The batch's row numbers.
+        rows: &'a [usize],
+    },
+}
+
+impl Next<'_> {
+    /// The batch for [`crate::parallel::Engine`].
+    pub fn as_ref(&self) -> BatchRef<'_> {
+        match self {
+            Next::Packed(b) => BatchRef::Packed(b),
+            Next::Rows { table, columns, rows } => BatchRef::Rows { table, columns, rows },
+        }
     }
 }
 
@@ -102,21 +164,31 @@ pub enum Batches {
     },
 }
 
-impl Iterator for Batches {
-    type Item = Result<Batch>;
-
-    fn next(&mut self) -> Option<Result<Batch>> {
+impl Batches {
+    /// The next batch without packing rows of a table (the workers gather them), or the first error.
+    pub fn next_ref(&mut self) -> Option<Result<Next<'_>>> {
         match self {
-            Batches::Files(rx) => rx.recv().ok(),
+            Batches::Files(rx) => rx.recv().ok().map(|b| b.map(Next::Packed)),
             Batches::Table { table, columns, order, done, batch } => {
                 if *done >= order.len() {
                     return None;
                 }
                 let rows = &order[*done..(*done + *batch).min(order.len())];
                 *done += rows.len();
-                Some(Ok(Batch::gather(table, rows, columns)))
+                Some(Ok(Next::Rows { table: &**table, columns: &*columns, rows }))
             }
         }
+    }
+}
+
+impl Iterator for Batches {
+    type Item = Result<Batch>;
+
+    fn next(&mut self) -> Option<Result<Batch>> {
+        Some(self.next_ref()?.map(|next| match next {
+            Next::Packed(b) => b,
+            Next::Rows { table, columns, rows } => Batch::gather(table, rows, columns),
+        }))
     }
 }
 

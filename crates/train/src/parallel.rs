@@ -1,39 +1,88 @@
 //! parallel: data parallelism over threads with results that do not depend on the thread count. Every batch
 //! is cut into a fixed number of micro-batches (independent of the threads); each micro-batch's gradient is
-//! computed into its own buffer with its own dropout stream, then the buffers are summed in micro-batch
-//! order. T threads each take a contiguous run of micro-batches, so any T gives bit-identical gradients.
-//! With replicas ([`crate::dist`]) each process computes only its own run of micro-batches and a
-//! [`Reducer`] adds all of them in the same order.
+//! computed into its own buffer with its own dropout stream, and the buffers are added along a fixed binary
+//! tree ([`sum_order`]). T threads ([`Team`]: the caller and T−1 spinning helpers) each take a contiguous run
+//! of micro-batches, gather their rows, and add the tree's nodes inside their run; then each thread adds the
+//! remaining nodes and takes the Adam step over its own range of the parameters. Every parameter sees the
+//! same additions in the same order for any T, so any T gives bit-identical weights, and little memory moves
+//! between cores: batches of a table are gathered by the thread that uses them, Adam moments stay with one
+//! thread. With replicas ([`crate::dist`]) each process computes only its own run of micro-batches and a
+//! [`Reducer`] adds all of them along the same tree.
 
 use std::ops::Range;
 
-use hadron_nn::{Model, Rng, StepStats, Workspace};
+use hadron_nn::{Adam, Model, Rng, StepStats, Workspace};
 
 use crate::compact::{Compactor, Skipper};
 use crate::dist::Reducer;
 use crate::error::{Error, Result};
-use crate::loader::Batch;
+use crate::loader::{Batch, BatchRef};
+use crate::team::Team;
 
 #[derive(Debug)]
 struct Worker {
     ws: Workspace,
     comp: Compactor,
+    /// Rows of a table gathered for one micro-batch.
+    rows: Batch,
 }
 
-/// The workers of one model: thread pool, per-thread workspaces, per-micro-batch gradient buffers.
+/// One addition of the fixed-order gradient sum: buffer `dst` += buffer `src`, completing the sum of the
+/// micro-batches `node` (in `dst`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Add {
+    /// Buffer that receives the sum (the node's first micro-batch).
+    pub dst: usize,
+    /// Buffer added to it (the first micro-batch of the node's right half).
+    pub src: usize,
+    /// The micro-batches summed once this addition is done.
+    pub node: Range<usize>,
+}
+
+/// The additions that sum `chunks` micro-batch buffers into buffer 0: a binary tree (each node split at its
+/// middle) in post-order, so each node's additions come after its children's.
+pub fn sum_order(chunks: usize) -> Vec<Add> {
+    fn walk(node: Range<usize>, out: &mut Vec<Add>) {
+        if node.len() < 2 {
+            return;
+        }
+        let mid = node.start + node.len() / 2;
+        walk(node.start..mid, out);
+        walk(mid..node.end, out);
+        out.push(Add { dst: node.start, src: mid, node });
+    }
+    let mut out = Vec::with_capacity(chunks.saturating_sub(1));
+    walk(0..chunks, &mut out);
+    out
+}
+
+/// Applies `adds` to the buffers `bufs` (buffer i = micro-batch `first + i`, all the same length).
+pub fn add_in_order<'a>(bufs: &mut [&mut [f32]], first: usize, adds: impl IntoIterator<Item = &'a Add>) {
+    for a in adds {
+        let (lo, hi) = bufs.split_at_mut(a.src - first);
+        for (x, y) in lo[a.dst - first].iter_mut().zip(hi[0].iter()) {
+            *x += y;
+        }
+    }
+}
+
+/// The workers of one model: thread team, per-thread workspaces, per-micro-batch gradient buffers.
 #[derive(Debug)]
 pub struct Engine {
     model: Model,
     skipper: Skipper,
     chunks: usize,
     cap: usize,
-    pool: Option<rayon::ThreadPool>,
+    team: Team,
     workers: Vec<Worker>,
     /// The micro-batches this process computes (all of them without replicas).
     own: Range<usize>,
     reducer: Option<Box<dyn Reducer>>,
+    /// `own.len()` buffers of the parameters' size; after a step without replicas buffer 0 holds the sum.
     grads: Vec<f32>,
+    /// The sum from the reducer (with replicas).
     sum: Vec<f32>,
+    order: Vec<Add>,
 }
 
 /// SplitMix64 finaliser: decorrelated seeds from (seed, step, micro-batch).
@@ -57,6 +106,20 @@ fn slice_inputs<'a>(model: &Model, batch: &'a Batch, r: &Range<usize>) -> Vec<&'
     batch.inputs.iter().zip(&model.input_sizes).map(|(x, s)| &x[r.start * s..r.end * s]).collect()
 }
 
+/// Splits `n` buffers of `p` floats each into `threads` column ranges: item w holds range w of every buffer.
+fn columns_of(grads: &mut [f32], p: usize, threads: usize) -> Vec<Vec<&mut [f32]>> {
+    let mut out: Vec<Vec<&mut [f32]>> = (0..threads).map(|_| Vec::new()).collect();
+    for buf in grads.chunks_mut(p) {
+        let mut rest = buf;
+        for (w, cols) in out.iter_mut().enumerate() {
+            let (a, b) = std::mem::take(&mut rest).split_at_mut(part(p, threads, w).len());
+            cols.push(a);
+            rest = b;
+        }
+    }
+    out
+}
+
 impl Engine {
     /// `threads` workers over batches of up to `batch` events cut into `chunks` micro-batches; `skip`
     /// drops fully padded steps of masked sequence inputs per micro-batch.
@@ -71,29 +134,24 @@ impl Engine {
         }
         let cap = batch.div_ceil(chunks);
         let skipper = if skip { Skipper::new(&model) } else { Skipper::default() };
-        let workers = (0..threads).map(|_| Worker { ws: model.workspace(cap), comp: Compactor::default() }).collect();
-        let pool = if threads > 1 {
-            let p = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .thread_name(|i| format!("hadron-train-{i}"))
-                .build()
-                .map_err(|e| Error::Config(format!("cannot start {threads} threads: {e}")))?;
-            Some(p)
-        } else {
-            None
-        };
+        let workers = (0..threads)
+            .map(|_| Worker { ws: model.workspace(cap), comp: Compactor::default(), rows: Batch::default() })
+            .collect();
+        let team = Team::new(threads, "hadron-train")
+            .map_err(|e| Error::Config(format!("cannot start {threads} threads: {e}")))?;
         let p = model.num_params();
         Ok(Engine {
             model,
             skipper,
             chunks,
             cap,
-            pool,
+            team,
             workers,
             own: 0..chunks,
             reducer: None,
             grads: vec![0.0; chunks * p],
             sum: vec![0.0; p],
+            order: sum_order(chunks),
         })
     }
 
@@ -129,20 +187,25 @@ impl Engine {
         self.workers.iter().fold((0, 0), |(k, t), w| (k + w.comp.kept, t + w.comp.total))
     }
 
-    /// Gradient of the batch-mean loss (in [`Engine::grad`]) and the batch's loss and accuracy. Dropout of
-    /// micro-batch c at global step `step` draws from a stream seeded by (`seed`, `step`, c).
-    pub fn gradient(&mut self, params: &[f32], batch: &Batch, seed: u64, step: u64) -> Result<StepStats> {
-        let Engine { model, skipper, chunks, pool, workers, own, reducer, grads, sum, .. } = self;
+    /// One training step: the gradient of the batch-mean loss (then in [`Engine::grad`]) and one Adam update
+    /// of `params`; returns the batch's loss and accuracy. Dropout of micro-batch c at global step `adam.t`
+    /// draws from a stream seeded by (`seed`, `adam.t`, c).
+    pub fn step(&mut self, params: &mut [f32], adam: &mut Adam, batch: BatchRef<'_>, seed: u64) -> Result<StepStats> {
+        let Engine { model, skipper, chunks, team, workers, own, reducer, grads, sum, order, .. } = self;
         let (model, skipper, chunks) = (&*model, &*skipper, *chunks);
+        let step = adam.t;
         let p = model.num_params();
-        let n = batch.n;
+        let n = batch.len();
         let scale = 1.0 / n.max(1) as f32;
         let own = own.clone();
+        let local = reducer.is_none();
         let mut stats: Vec<Option<Result<StepStats>>> = own.clone().map(|_| None).collect();
         let threads = workers.len();
-        let job = |wk: &mut Worker, first: usize, g: &mut [f32], st: &mut [Option<Result<StepStats>>]| {
+        let theta = &*params;
+        let job = |wk: &mut Worker, run: Range<usize>, g: &mut [f32], st: &mut [Option<Result<StepStats>>]| {
+            let Worker { ws, comp, rows } = wk;
             for (j, (gc, sc)) in g.chunks_mut(p).zip(st.iter_mut()).enumerate() {
-                let c = first + j;
+                let c = run.start + j;
                 gc.fill(0.0);
                 let r = part(n, chunks, c);
                 let m = r.len();
@@ -151,29 +214,39 @@ impl Engine {
                     continue;
                 }
                 let classes = model.classes;
-                let labels = &batch.labels[r.start * classes..r.end * classes];
-                let inputs = slice_inputs(model, batch, &r);
-                let Worker { ws, comp } = &mut *wk;
+                let (inputs, labels) = match batch {
+                    BatchRef::Packed(b) => (slice_inputs(model, b, &r), &b.labels[r.start * classes..r.end * classes]),
+                    BatchRef::Rows { table, columns, rows: all } => {
+                        rows.gather_into(table, &all[r.clone()], columns);
+                        (slice_inputs(model, rows, &(0..m)), &rows.labels[..])
+                    }
+                };
                 *sc = Some(comp.apply(skipper, model, &inputs, m).and_then(|(mdl, ins)| {
                     let mut rng = dropout_rng(seed, step, c);
-                    Ok(mdl.forward_backward(params, &ins, labels, m, ws, gc, Some(&mut rng), scale)?)
+                    Ok(mdl.forward_backward(theta, &ins, labels, m, ws, gc, Some(&mut rng), scale)?)
                 }));
             }
+            if local {
+                // The nodes of the sum inside this run, while the buffers are still in this core's cache.
+                let mut bufs: Vec<&mut [f32]> = g.chunks_mut(p).collect();
+                add_in_order(
+                    &mut bufs,
+                    run.start,
+                    order.iter().filter(|a| run.start <= a.node.start && a.node.end <= run.end),
+                );
+            }
         };
-        match pool {
-            None => job(&mut workers[0], own.start, grads, &mut stats),
-            Some(pool) => pool.scope(|s| {
-                let (mut g_rest, mut st_rest) = (&mut grads[..], &mut stats[..]);
-                for (w, wk) in workers.iter_mut().enumerate() {
-                    let r = part(own.len(), threads, w);
-                    let (g, gr) = std::mem::take(&mut g_rest).split_at_mut(r.len() * p);
-                    let (st, sr) = std::mem::take(&mut st_rest).split_at_mut(r.len());
-                    (g_rest, st_rest) = (gr, sr);
-                    let job = &job;
-                    s.spawn(move |_| job(wk, own.start + r.start, g, st));
-                }
-            }),
+        let mut shares = Vec::with_capacity(threads);
+        let (mut g_rest, mut st_rest) = (&mut grads[..], &mut stats[..]);
+        for (w, wk) in workers.iter_mut().enumerate() {
+            let r = part(own.len(), threads, w);
+            let (g, gr) = std::mem::take(&mut g_rest).split_at_mut(r.len() * p);
+            let (st, sr) = std::mem::take(&mut st_rest).split_at_mut(r.len());
+            (g_rest, st_rest) = (gr, sr);
+            shares.push((wk, own.start + r.start..own.start + r.end, g, st));
         }
+        team.for_each(&mut shares, |_, (wk, run, g, st)| job(wk, run.clone(), g, st));
+        drop(shares);
         let stats = stats
             .into_iter()
             .enumerate()
@@ -182,31 +255,48 @@ impl Engine {
             })
             .collect::<Result<Vec<StepStats>>>()?;
         if let Some(reducer) = reducer {
-            return reducer.reduce(step, own.start, grads, &stats, sum);
+            let total = reducer.reduce(step, own.start, grads, &stats, sum)?;
+            adam.step(params, sum);
+            return Ok(total);
         }
         let mut total = StepStats::default();
-        sum.copy_from_slice(&grads[..p]);
-        for (c, st) in stats.iter().enumerate() {
+        for st in &stats {
             total.loss_sum += st.loss_sum;
             total.correct += st.correct;
             total.samples += st.samples;
-            if c > 0 {
-                for (a, b) in sum.iter_mut().zip(&grads[c * p..(c + 1) * p]) {
-                    *a += b;
-                }
-            }
         }
+        // The nodes across runs, then Adam, each thread over its own range of the parameters.
+        let runs: Vec<Range<usize>> = (0..threads).map(|w| part(chunks, threads, w)).collect();
+        let across: Vec<&Add> =
+            order.iter().filter(|a| !runs.iter().any(|r| r.start <= a.node.start && a.node.end <= r.end)).collect();
+        let k = adam.begin();
+        let (m, v) = adam.moments();
+        let mut shares = Vec::with_capacity(threads);
+        let (mut p_rest, mut m_rest, mut v_rest) = (&mut params[..], m, v);
+        for (w, cols) in columns_of(grads, p, threads).into_iter().enumerate() {
+            let len = part(p, threads, w).len();
+            let (pw, pr) = std::mem::take(&mut p_rest).split_at_mut(len);
+            let (mw, mr) = std::mem::take(&mut m_rest).split_at_mut(len);
+            let (vw, vr) = std::mem::take(&mut v_rest).split_at_mut(len);
+            (p_rest, m_rest, v_rest) = (pr, mr, vr);
+            shares.push((cols, pw, mw, vw));
+        }
+        team.for_each(&mut shares, |_, (cols, pw, mw, vw)| {
+            add_in_order(cols, 0, across.iter().copied());
+            k.update(pw, &cols[0], mw, vw);
+        });
         Ok(total)
     }
 
-    /// The gradient of the last [`Engine::gradient`].
+    /// The summed gradient of the last [`Engine::step`].
     pub fn grad(&self) -> &[f32] {
-        &self.sum
+        let p = self.model.num_params();
+        if self.reducer.is_some() { &self.sum } else { &self.grads[..p] }
     }
 
     /// Class probabilities (n × classes) of a batch, dropout off; the rows are split over the threads.
     pub fn predict(&mut self, params: &[f32], batch: &Batch) -> Result<Vec<f32>> {
-        let Engine { model, skipper, cap, pool, workers, .. } = self;
+        let Engine { model, skipper, cap, team, workers, .. } = self;
         let (model, skipper, cap) = (&*model, &*skipper, *cap);
         let c = model.classes;
         let n = batch.n;
@@ -217,7 +307,7 @@ impl Engine {
             while start < rows.end {
                 let r = start..(start + cap).min(rows.end);
                 let inputs = slice_inputs(model, batch, &r);
-                let Worker { ws, comp } = &mut *wk;
+                let Worker { ws, comp, .. } = &mut *wk;
                 let (mdl, ins) = comp.apply(skipper, model, &inputs, r.len())?;
                 let probs = mdl.predict(params, &ins, r.len(), ws)?;
                 let off = (r.start - rows.start) * c;
@@ -226,23 +316,37 @@ impl Engine {
             }
             Ok(())
         };
-        match pool {
-            None => job(&mut workers[0], 0..n, &mut out)?,
-            Some(pool) => {
-                let mut res: Vec<Result<()>> = (0..threads).map(|_| Ok(())).collect();
-                pool.scope(|s| {
-                    let mut rest = &mut out[..];
-                    for ((w, wk), rs) in workers.iter_mut().enumerate().zip(res.iter_mut()) {
-                        let r = part(n, threads, w);
-                        let (o, tail) = std::mem::take(&mut rest).split_at_mut(r.len() * c);
-                        rest = tail;
-                        let job = &job;
-                        s.spawn(move |_| *rs = job(wk, r, o));
-                    }
-                });
-                res.into_iter().collect::<Result<()>>()?;
-            }
+        let mut res: Vec<Result<()>> = (0..threads).map(|_| Ok(())).collect();
+        let mut shares = Vec::with_capacity(threads);
+        let mut rest = &mut out[..];
+        for ((w, wk), rs) in workers.iter_mut().enumerate().zip(res.iter_mut()) {
+            let r = part(n, threads, w);
+            let (o, tail) = std::mem::take(&mut rest).split_at_mut(r.len() * c);
+            rest = tail;
+            shares.push((wk, r, o, rs));
         }
+        team.for_each(&mut shares, |_, (wk, r, o, rs)| **rs = job(wk, r.clone(), o));
+        drop(shares);
+        res.into_iter().collect::<Result<()>>()?;
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sum_is_a_fixed_tree_in_post_order() {
+        let pairs = |c| sum_order(c).into_iter().map(|a| (a.dst, a.src)).collect::<Vec<_>>();
+        // ((0+1)+(2+3)) + ((4+5)+(6+7)), children first.
+        assert_eq!(pairs(8), [(0, 1), (2, 3), (0, 2), (4, 5), (6, 7), (4, 6), (0, 4)]);
+        // 5 = [0,2) + [2,5), [2,5) = 2 + [3,5).
+        assert_eq!(pairs(5), [(0, 1), (3, 4), (2, 3), (0, 2)]);
+        assert!(sum_order(1).is_empty());
+        let mut bufs = [vec![1.0f32], vec![2.0], vec![4.0], vec![8.0], vec![16.0]];
+        let mut refs: Vec<&mut [f32]> = bufs.iter_mut().map(|b| &mut b[..]).collect();
+        add_in_order(&mut refs, 0, &sum_order(5));
+        assert_eq!(bufs[0], [31.0]);
     }
 }

@@ -257,15 +257,15 @@ pub fn train(cfg: &TrainConfig, obs: &mut dyn Observer) -> Result<Outcome> {
             batch,
             shuffle: Some((cfg.shuffle_buffer, mix(cfg.seed ^ mix(epoch as u64)))),
         };
-        let rx = loader::start(pass)?;
+        let mut rx = loader::start(pass)?;
         let start = Instant::now();
         let counts0 = engine.step_counts();
         let (mut events, mut loss, mut correct) = (0u64, 0.0f64, 0u64);
-        for b in rx {
-            let b = b?;
-            let st = engine.gradient(&params, &b, cfg.seed, adam.t)?;
-            adam.step(&mut params, engine.grad());
-            events += b.n as u64;
+        while let Some(next) = rx.next_ref() {
+            let next = next?;
+            let b = next.as_ref();
+            let st = engine.step(&mut params, &mut adam, b, cfg.seed)?;
+            events += b.len() as u64;
             loss += st.loss_sum;
             correct += st.correct as u64;
             let e = events.max(1) as f64;

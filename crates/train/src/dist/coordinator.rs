@@ -1,5 +1,6 @@
 //! coordinator: replica 0. Serves `GradientExchange`, collects each step's micro-batch gradients (its own
-//! and the followers'), adds them in micro-batch order and hands the sum to every follower.
+//! and the followers'), adds them along the engine's fixed tree ([`crate::parallel::sum_order`]) and hands the sum
+//! to every follower.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -13,6 +14,7 @@ use super::proto::gradient_exchange_server::{GradientExchange, GradientExchangeS
 use super::proto::{Contribution, Farewell, MicroBatch, Reduction};
 use super::{MAX_MESSAGE, PATIENCE, Reducer, net_error, runtime, to_parts};
 use crate::error::Result;
+use crate::parallel::{add_in_order, sum_order};
 
 /// The micro-batches of the step being gathered.
 #[derive(Debug)]
@@ -217,20 +219,19 @@ impl Reducer for Coordinator {
             round = sh.arrived.wait_timeout(round, deadline - now).unwrap_or_else(|p| p.into_inner()).0;
         }
         let mut total = StepStats::default();
+        let mut parts = Vec::with_capacity(round.parts.len());
         for (c, slot) in round.parts.iter_mut().enumerate() {
             let part =
                 slot.take().ok_or_else(|| net_error(format!("step {step}: micro-batch {c} was sent by no replica")))?;
-            if c == 0 {
-                sum.copy_from_slice(&part.grad);
-            } else {
-                for (a, b) in sum.iter_mut().zip(&part.grad) {
-                    *a += b;
-                }
-            }
             total.loss_sum += part.loss_sum;
             total.correct += part.correct as usize;
             total.samples += part.samples as usize;
+            parts.push(part.grad);
         }
+        let order = sum_order(parts.len());
+        let mut bufs: Vec<&mut [f32]> = parts.iter_mut().map(|g| &mut g[..]).collect();
+        add_in_order(&mut bufs, 0, &order);
+        sum.copy_from_slice(&parts[0]);
         round.ranks_in.fill(false);
         round.step = step + 1;
         drop(round);

@@ -1,7 +1,8 @@
 //! dist: data parallelism across processes. Replica `r` of `R` computes the micro-batches
 //! `r·C/R … (r+1)·C/R` of every batch (every replica reads the same shuffled stream, so the batches agree);
 //! replica 0 serves the gRPC `GradientExchange` (`proto/hadron_train.proto`), gathers every replica's
-//! micro-batch gradients of a step and answers each with their sum, added in micro-batch order — the same
+//! micro-batch gradients of a step and answers each with their sum, added along the fixed tree of
+//! [`crate::parallel::sum_order`] — the same
 //! additions as a one-process run, so all replicas, and a one-process run with the same global batch, hold
 //! bit-identical weights.
 
@@ -75,7 +76,7 @@ impl Cluster {
 pub trait Reducer: Send + std::fmt::Debug {
     /// `grads` holds this replica's micro-batch gradients (`stats.len()` consecutive buffers of `sum.len()`
     /// floats, the first being micro-batch `first`); on return `sum` holds the sum over every micro-batch of
-    /// the step in micro-batch order, and the result the step's summed statistics.
+    /// the step added along [`crate::parallel::sum_order`], and the result the step's summed statistics.
     fn reduce(
         &mut self,
         step: u64,
