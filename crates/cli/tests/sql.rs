@@ -109,6 +109,15 @@ fn backslash_commands_describe_tables_and_functions() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "Timing is off.\n+-----+\n| one |\n+-----+\n| 1   |\n+-----+\n1 row\n");
 
+    // CSV keeps stdout to the rows: no time unless asked for, and then on stderr.
+    let (code, out, err) = run(&["sql", "-c", "SELECT 1 AS one", "--format", "csv"]);
+    assert_eq!((code, out.as_str()), (0, "one\n1\n"), "{err}");
+    assert!(!err.contains("Time:"), "{err}");
+    let (code, out, err) = run(&["sql", "-c", "\\timing on\nSELECT 1 AS one", "--format", "csv"]);
+    assert_eq!((code, out.as_str()), (0, "one\n1\n"), "{err}");
+    let secs: f64 = err.lines().find_map(|l| l.strip_prefix("Time: ")?.strip_suffix(" s")?.parse().ok()).expect(&err);
+    assert!((0.0..60.0).contains(&secs), "{err}");
+
     let (code, _, err) = run(&["sql", "-c", "\\x"]);
     assert_eq!(code, 1);
     assert!(err.contains("\\x: unknown command (\\? lists the commands)"), "{err}");

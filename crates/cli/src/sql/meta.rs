@@ -11,6 +11,7 @@ use datafusion::datasource::TableType;
 
 use super::help;
 use super::nearest::nearest;
+use super::output::Format;
 use super::session::{Flow, Session};
 
 const USAGE: &str = "\
@@ -18,7 +19,8 @@ const USAGE: &str = "\
 \\d NAME        columns of table NAME with their types
 \\h             list functions
 \\h NAME        documentation of function NAME
-\\timing [on|off]  show elapsed time after each statement (toggles without an argument)
+\\timing [on|off]  show elapsed time after each statement (toggles without an argument; default on for
+                  table output; with csv/json it goes to stderr)
 \\q             quit
 \\?             this list
 ";
@@ -45,7 +47,9 @@ pub async fn run(session: &mut Session, text: &str, out: &mut dyn Write) -> Resu
                 Some("off") => false,
                 Some(other) => bail!("{text}: expected on or off, got '{other}'"),
             };
-            writeln!(out, "Timing is {}.", if session.timing { "on" } else { "off" })?;
+            if session.format == Format::Table {
+                writeln!(out, "Timing is {}.", if session.timing { "on" } else { "off" })?;
+            }
         }
         ("?", None) => write!(out, "{USAGE}")?,
         _ => bail!("{text}: unknown command (\\? lists the commands)"),

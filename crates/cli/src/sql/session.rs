@@ -42,7 +42,7 @@ impl std::fmt::Debug for Session {
 
 impl Session {
     pub fn new(format: Format, quiet: bool, progress: bool) -> Self {
-        Self { ctx: engine::context(), format, quiet, timing: true, progress }
+        Self { ctx: engine::context(), format, quiet, timing: format == Format::Table, progress }
     }
 
     /// Runs one item.
@@ -82,7 +82,7 @@ impl Session {
         progress.clear(err);
         let columnless = emitter.is_columnless();
         let rows = emitter.finish(out)?;
-        self.footer(rows, columnless, start.elapsed(), out)
+        self.footer(rows, columnless, start.elapsed(), out, err)
     }
 
     /// Writes `batch` (a backslash command's answer) in the session's format.
@@ -94,9 +94,23 @@ impl Session {
     }
 
     /// Table format, not quiet: "N rows in X.XXX s", or "OK in X.XXX s" for a statement without
-    /// columns (the time left out when `\timing` is off).
-    fn footer(&self, rows: usize, columnless: bool, elapsed: Duration, out: &mut dyn Write) -> Result<()> {
-        if self.quiet || self.format != Format::Table {
+    /// columns (the time left out when `\timing` is off). CSV and JSON keep stdout to the rows: with
+    /// `\timing on` the time goes to stderr as "Time: X.XXXXXX s".
+    fn footer(
+        &self,
+        rows: usize,
+        columnless: bool,
+        elapsed: Duration,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<()> {
+        if self.format != Format::Table {
+            if self.timing {
+                writeln!(err, "Time: {:.6} s", elapsed.as_secs_f64())?;
+            }
+            return Ok(());
+        }
+        if self.quiet {
             return Ok(());
         }
         let what = match (columnless, rows) {

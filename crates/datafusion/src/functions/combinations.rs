@@ -19,7 +19,7 @@ use super::sort_by::variable_list;
 use super::structs::to_array;
 
 /// Largest k: the combinations of one row are enumerated with k nested counters.
-const MAX_K: usize = 8;
+pub(super) const MAX_K: usize = 8;
 
 /// `combinations(list, k)`.
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -49,7 +49,7 @@ fn check_k(k: usize) -> Result<usize> {
 }
 
 /// C(n, k) without overflow for the sizes of event lists.
-fn choose(n: usize, k: usize) -> usize {
+pub(super) fn choose(n: usize, k: usize) -> usize {
     if k > n {
         return 0;
     }

@@ -36,4 +36,7 @@ hep_fn! {
     pad_or_truncate: "`pad_or_truncate(list, n, fill)`.",
     fixed_matrix: "`fixed_matrix(particles, n, 'field,…')`: an n×m FixedSizeList<Float32> block.",
     combinations: "`combinations(list, k)`: every k-combination as a struct with fields '1'…'k'.",
+    combination_p4: "`combination_p4(pt, eta, phi, m, k)`: the summed four-momentum {px, py, pz, e, pt, mass} of every k-combination.",
+    array_argmin: "`array_argmin(list)`: 1-based position of the first smallest element.",
+    array_argmax: "`array_argmax(list)`: 1-based position of the first largest element.",
 }

@@ -5,6 +5,7 @@
 //! shell can show it (`\h delta_r`).
 
 pub mod argminmax;
+pub mod combination_p4;
 pub mod combinations;
 pub mod cone_sum;
 pub mod elementwise;
@@ -22,6 +23,7 @@ use datafusion::logical_expr::{DocSection, ScalarUDF};
 use datafusion::prelude::SessionContext;
 
 use argminmax::ArgExtremumUdf;
+use combination_p4::CombinationP4Udf;
 use combinations::CombinationsUdf;
 use cone_sum::ConeSumUdf;
 use elementwise::{ElementwiseUdf, Kinematic};
@@ -53,6 +55,7 @@ pub fn hep_functions() -> Vec<ScalarUDF> {
     udfs.push(ScalarUDF::new_from_impl(PadOrTruncateUdf::default()));
     udfs.push(ScalarUDF::new_from_impl(FixedMatrixUdf::default()));
     udfs.push(ScalarUDF::new_from_impl(CombinationsUdf::default()));
+    udfs.push(ScalarUDF::new_from_impl(CombinationP4Udf::default()));
     udfs.push(ScalarUDF::new_from_impl(ArgExtremumUdf::argmin()));
     udfs.push(ScalarUDF::new_from_impl(ArgExtremumUdf::argmax()));
     udfs

@@ -95,3 +95,12 @@ print("lep", cone(row5, 0.0, 0.0, 0.3), "per track", [cone(row5, e, p, 0.3) for 
 print("== LLF row of the first track of iso row 1 (E, Px, Py, Pz) massless")
 print([repr(float(x)) for x in four(30.0, 0.0, 3.1, 0.0)])
 print("second track", [repr(float(x)) for x in four(2.0, 0.1, -3.1, 0.0)])
+
+print("== combination_p4 ev row 1 (pairs (1,2) (1,3) (2,3) summed in position order): pt, mass; k = 3: mass")
+pt, eta, phi, m = ev[1]
+objs = [four(a, b, f32(c), d) for a, b, c, d in zip(pt, eta, phi, m)]
+for i, j in [(0, 1), (0, 2), (1, 2)]:
+    s = objs[i] + objs[j]
+    print((i + 1, j + 1), "px", repr(float(s[1])), "pt", repr(float(np.sqrt(s[1] * s[1] + s[2] * s[2]))), "mass", repr(mass(s)))
+s = objs[0] + objs[1] + objs[2]
+print("k=3 mass", repr(mass(s)), "pt", repr(float(np.sqrt(s[1] * s[1] + s[2] * s[2]))))
