@@ -9,7 +9,9 @@ CARGO_TARGET_DIR honoured; HADRON_PROFILE=debug uses the dev-profile binaries in
 made by `crates/train/examples/synth.rs` (classes separable, GRU_input zero-padded after 8..48 particles).
 Hadron runs with `--threads T` and `--threads 2T` (scaling) and, for inclusive, also `--no-skip-padded`.
 Keras's seconds are the mean over epochs 2.. (epoch 1 includes tracing); Hadron's the mean over all
-epochs. Prints one JSON document with every number and the ratios the issue asks for.
+epochs. Both sides are seeded (hadron `--seed`, Keras `set_random_seed`); `--auc-seeds S` trains each side
+S times (seeds 42..) and also reports the difference of the mean AUCs, since one seed's AUC after a few
+epochs moves by several 0.001. Prints one JSON document with every number and the ratios the issue asks for.
 """
 import argparse
 import json
@@ -42,10 +44,10 @@ def make_shards(work, name, events, test_events, sequence):
     return d
 
 
-def run_hadron(hadron, model, data, out, epochs, threads, extra=()):
+def run_hadron(hadron, model, data, out, epochs, threads, extra=(), seed=42):
     args = [hadron, "train", "--model", model, "--train", os.path.join(data, "train"), "--test",
             os.path.join(data, "test"), "--out", out, "--epochs", str(epochs), "--batch", "128",
-            "--threads", str(threads), *extra]
+            "--threads", str(threads), "--seed", str(seed), *extra]
     t0 = time.perf_counter()
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - t0
@@ -87,10 +89,11 @@ def auc(scores, positive):
     return float((r[positive].sum() - p * (p + 1) / 2) / (p * n))
 
 
-def run_keras(model_name, data, epochs, threads):
+def run_keras(model_name, data, epochs, threads, seed=42):
     import numpy as np
     import tensorflow as tf
     import keras_model
+    tf.keras.utils.set_random_seed(seed)
     tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(threads)
     spec = json.load(open(os.path.join(ROOT, "crates", "nn", "models", f"{model_name}.json")))
@@ -130,6 +133,8 @@ def main():
     ap.add_argument("--work", default="/tmp/hadron-train-compare")
     ap.add_argument("--models", default="hlf,inclusive")
     ap.add_argument("--skip-keras", action="store_true")
+    ap.add_argument("--auc-seeds", type=int, default=1,
+                    help="train each side with this many seeds and compare mean AUCs (timing: the first seed)")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     report = {"epochs": a.epochs, "batch": 128, "threads": a.threads, "models": {}}
@@ -152,6 +157,15 @@ def main():
             if "hadron_no_skip" in r:
                 r["speedup_no_skip"] = k["seconds_per_epoch"] / r["hadron_no_skip"]["seconds_per_epoch"]
             r["auc_diff"] = [h - kk for h, kk in zip(r["hadron"]["auc"], k["auc"])]
+            if a.auc_seeds > 1:
+                # Training noise: both sides over several seeds; the target compares the mean AUCs.
+                seeds = range(42, 42 + a.auc_seeds)
+                hs = [r["hadron"]["auc"]] + [run_hadron(a.hadron, model, data, out + f"-s{s}", a.epochs, a.threads,
+                                                        seed=s)["auc"] for s in seeds[1:]]
+                ks = [k["auc"]] + [run_keras(model, data, a.epochs, a.threads, seed=s)["auc"] for s in seeds[1:]]
+                mean = lambda rows: [sum(col) / len(col) for col in zip(*rows)]
+                r["auc_seeds"] = {"seeds": list(seeds), "hadron": hs, "keras": ks}
+                r["auc_diff_mean"] = [h - kk for h, kk in zip(mean(hs), mean(ks))]
         report["models"][model] = r
         print(json.dumps({model: r}), file=sys.stderr)
     print(json.dumps(report, indent=2))

@@ -37,10 +37,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let steady = if secs.len() > 1 { &secs[1..] } else { &secs[..] };
         let mean = steady.iter().sum::<f64>() / steady.len() as f64;
         let auc: Vec<String> = out.metrics.auc.iter().map(|a| format!("{a:.4}")).collect();
-        println!(
-            "{{\"preset\":\"{preset}\",\"threads\":{t},\"seconds_per_epoch\":{mean:.4},\"epochs\":{secs:?},\"auc\":[{}]}}",
+        let line = format!(
+            "{{\"preset\":\"{preset}\",\"threads\":{t},\"seconds_per_epoch\":{mean:.4},\"epochs\":{secs:?},\"auc\":[{}]}}\n",
             auc.join(",")
         );
+        std::io::Write::write_all(&mut std::io::stdout(), line.as_bytes())?;
     }
     Ok(())
 }

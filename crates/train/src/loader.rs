@@ -175,7 +175,7 @@ impl Batches {
                 }
                 let rows = &order[*done..(*done + *batch).min(order.len())];
                 *done += rows.len();
-                Some(Ok(Next::Rows { table: &**table, columns: &*columns, rows }))
+                Some(Ok(Next::Rows { table, columns, rows }))
             }
         }
     }

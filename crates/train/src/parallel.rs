@@ -283,7 +283,7 @@ impl Engine {
         }
         team.for_each(&mut shares, |_, (cols, pw, mw, vw)| {
             add_in_order(cols, 0, across.iter().copied());
-            k.update(pw, &cols[0], mw, vw);
+            k.update(pw, cols[0], mw, vw);
         });
         Ok(total)
     }

@@ -115,7 +115,7 @@ impl Team {
         let mut spins = 0u32;
         while sh.done.load(Ordering::Acquire) < helpers {
             spins = spins.wrapping_add(1);
-            if spins % 64 != 0 || start.elapsed() < SPIN {
+            if !spins.is_multiple_of(64) || start.elapsed() < SPIN {
                 std::hint::spin_loop();
             } else {
                 thread::yield_now();
@@ -145,7 +145,7 @@ fn helper(sh: &Shared, i: usize) {
                 break;
             }
             spins = spins.wrapping_add(1);
-            if spins % 64 != 0 || start.elapsed() < SPIN {
+            if !spins.is_multiple_of(64) || start.elapsed() < SPIN {
                 std::hint::spin_loop();
                 continue;
             }
