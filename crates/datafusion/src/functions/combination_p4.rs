@@ -12,7 +12,7 @@ use datafusion::logical_expr::{
     ColumnarValue, Documentation, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
 };
 
-use super::combinations::{MAX_K, choose};
+use super::combinations::{MAX_K, choose, for_each_combination};
 use super::kinematics::FourMomentum;
 use super::lists::{Offsets, is_list, list_field, list_type_like, rebuild};
 use super::numeric::{Aligned, Operand, coerce_numeric};
@@ -76,12 +76,7 @@ impl Sums {
 /// Appends the sums of every k-combination of `objects` (positions i₁ < … < i_k, lexicographic): the
 /// four-momenta are added in position order, i₁ first, as `a + b + c` would be in SQL.
 fn enumerate(objects: &[FourMomentum], valid: Option<&[bool]>, k: usize, out: &mut Sums) {
-    let n = objects.len();
-    if k > n {
-        return;
-    }
-    let mut idx: Vec<usize> = (0..k).collect();
-    loop {
+    for_each_combination(objects.len(), k, |idx| {
         let mut sum = objects[idx[0]];
         for &i in &idx[1..] {
             sum.add(objects[i]);
@@ -90,18 +85,7 @@ fn enumerate(objects: &[FourMomentum], valid: Option<&[bool]>, k: usize, out: &m
         if let Some(v) = valid {
             out.valid.push(idx.iter().all(|&i| v[i]));
         }
-        let mut p = k;
-        while p > 0 && idx[p - 1] == n - k + p - 1 {
-            p -= 1;
-        }
-        if p == 0 {
-            return;
-        }
-        idx[p - 1] += 1;
-        for q in p..k {
-            idx[q] = idx[q - 1] + 1;
-        }
-    }
+    });
 }
 
 impl ScalarUDFImpl for CombinationP4Udf {

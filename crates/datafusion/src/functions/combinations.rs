@@ -56,17 +56,16 @@ pub(super) fn choose(n: usize, k: usize) -> usize {
     (0..k).fold(1usize, |c, i| c.saturating_mul(n - i) / (i + 1))
 }
 
-/// Appends, for each of the k slots, the element positions of every combination of `start..end`.
-fn enumerate(start: usize, end: usize, k: usize, slots: &mut [Vec<u64>]) {
-    let n = end - start;
+/// Calls `f` with the positions (i₁ < … < i_k, indices into 0..n) of every k-combination of n elements, in
+/// lexicographic order; nothing when k > n.
+#[inline]
+pub(super) fn for_each_combination(n: usize, k: usize, mut f: impl FnMut(&[usize])) {
     if k > n {
         return;
     }
     let mut idx: Vec<usize> = (0..k).collect();
     loop {
-        for (slot, &i) in slots.iter_mut().zip(&idx) {
-            slot.push((start + i) as u64);
-        }
+        f(&idx);
         // Advance the rightmost counter that can still move, then reset those right of it.
         let mut p = k;
         while p > 0 && idx[p - 1] == n - k + p - 1 {
@@ -80,6 +79,15 @@ fn enumerate(start: usize, end: usize, k: usize, slots: &mut [Vec<u64>]) {
             idx[q] = idx[q - 1] + 1;
         }
     }
+}
+
+/// Appends, for each of the k slots, the element positions of every combination of `start..end`.
+fn enumerate(start: usize, end: usize, k: usize, slots: &mut [Vec<u64>]) {
+    for_each_combination(end - start, k, |idx| {
+        for (slot, &i) in slots.iter_mut().zip(idx) {
+            slot.push((start + i) as u64);
+        }
+    });
 }
 
 impl ScalarUDFImpl for CombinationsUdf {
