@@ -5,6 +5,7 @@
 //! shell can show it (`\h delta_r`).
 
 pub mod argminmax;
+pub mod cardinality;
 pub mod combination_p4;
 pub mod combinations;
 pub mod cone_sum;
@@ -23,6 +24,7 @@ use datafusion::logical_expr::{DocSection, ScalarUDF};
 use datafusion::prelude::SessionContext;
 
 use argminmax::ArgExtremumUdf;
+use cardinality::CardinalityUdf;
 use combination_p4::CombinationP4Udf;
 use combinations::CombinationsUdf;
 use cone_sum::ConeSumUdf;
@@ -58,6 +60,7 @@ pub fn hep_functions() -> Vec<ScalarUDF> {
     udfs.push(ScalarUDF::new_from_impl(CombinationP4Udf::default()));
     udfs.push(ScalarUDF::new_from_impl(ArgExtremumUdf::argmin()));
     udfs.push(ScalarUDF::new_from_impl(ArgExtremumUdf::argmax()));
+    udfs.push(ScalarUDF::new_from_impl(CardinalityUdf::default()));
     udfs
 }
 
