@@ -60,13 +60,14 @@ pub fn hep_functions() -> Vec<ScalarUDF> {
     udfs.push(ScalarUDF::new_from_impl(CombinationP4Udf::default()));
     udfs.push(ScalarUDF::new_from_impl(ArgExtremumUdf::argmin()));
     udfs.push(ScalarUDF::new_from_impl(ArgExtremumUdf::argmax()));
-    udfs.push(ScalarUDF::new_from_impl(CardinalityUdf::default()));
     udfs
 }
 
-/// Registers every Hadron function in `ctx`.
+/// Registers every Hadron function in `ctx`, and DataFusion's `cardinality` with a faster kernel for flat lists
+/// ([`cardinality`]; same results, DataFusion's documentation).
 pub fn register_all(ctx: &SessionContext) {
     for udf in hep_functions() {
         ctx.register_udf(udf);
     }
+    ctx.register_udf(ScalarUDF::new_from_impl(CardinalityUdf::default()));
 }
