@@ -64,21 +64,25 @@ impl Batch {
     }
 }
 
-/// One batch as the workers receive it: packed, or as row numbers of a table that each worker gathers for
-/// its own micro-batches (in parallel, into memory that stays on its core).
+/// Row numbers of a table in memory: a batch that each worker gathers for its own micro-batches (in parallel,
+/// into memory that stays on its core).
+#[derive(Debug, Clone, Copy)]
+pub struct Rows<'a> {
+    /// The decoded events.
+    pub table: &'a Table,
+    /// Their columns.
+    pub columns: &'a Columns,
+    /// The batch's row numbers, in batch order.
+    pub rows: &'a [usize],
+}
+
+/// One batch as the workers receive it: packed, or as rows of a table.
 #[derive(Debug, Clone, Copy)]
 pub enum BatchRef<'a> {
     /// Packed events.
     Packed(&'a Batch),
-    /// Rows `rows` of `table`.
-    Rows {
-        /// The decoded events.
-        table: &'a Table,
-        /// Their columns.
-        columns: &'a Columns,
-        /// The batch's row numbers, in batch order.
-        rows: &'a [usize],
-    },
+    /// Rows of a table.
+    Rows(Rows<'a>),
 }
 
 impl BatchRef<'_> {
@@ -86,7 +90,7 @@ impl BatchRef<'_> {
     pub fn len(&self) -> usize {
         match self {
             BatchRef::Packed(b) => b.n,
-            BatchRef::Rows { rows, .. } => rows.len(),
+            BatchRef::Rows(r) => r.rows.len(),
         }
     }
 
@@ -102,14 +106,7 @@ pub enum Next<'a> {
     /// Decoded from files.
     Packed(Batch),
     /// Rows of the table in memory.
-    Rows {
-        /// The decoded events.
-        table: &'a Table,
-        /// Their columns.
-        columns: &'a Columns,
-        /// The batch's row numbers.
-        rows: &'a [usize],
-    },
+    Rows(Rows<'a>),
 }
 
 impl Next<'_> {
@@ -117,7 +114,7 @@ impl Next<'_> {
     pub fn as_ref(&self) -> BatchRef<'_> {
         match self {
             Next::Packed(b) => BatchRef::Packed(b),
-            Next::Rows { table, columns, rows } => BatchRef::Rows { table, columns, rows },
+            Next::Rows(r) => BatchRef::Rows(*r),
         }
     }
 }
@@ -175,7 +172,7 @@ impl Batches {
                 }
                 let rows = &order[*done..(*done + *batch).min(order.len())];
                 *done += rows.len();
-                Some(Ok(Next::Rows { table, columns, rows }))
+                Some(Ok(Next::Rows(Rows { table, columns, rows })))
             }
         }
     }
@@ -187,7 +184,7 @@ impl Iterator for Batches {
     fn next(&mut self) -> Option<Result<Batch>> {
         Some(self.next_ref()?.map(|next| match next {
             Next::Packed(b) => b,
-            Next::Rows { table, columns, rows } => Batch::gather(table, rows, columns),
+            Next::Rows(r) => Batch::gather(r.table, r.rows, r.columns),
         }))
     }
 }

@@ -82,7 +82,10 @@ pub struct Engine {
     grads: Vec<f32>,
     /// The sum from the reducer (with replicas).
     sum: Vec<f32>,
-    order: Vec<Add>,
+    /// The additions of the sum inside each worker's run of micro-batches (without replicas).
+    inside: Vec<Vec<Add>>,
+    /// The additions across runs, done per parameter range after the workers' runs.
+    across: Vec<Add>,
 }
 
 /// SplitMix64 finaliser: decorrelated seeds from (seed, step, micro-batch).
@@ -140,6 +143,11 @@ impl Engine {
         let team = Team::new(threads, "hadron-train")
             .map_err(|e| Error::Config(format!("cannot start {threads} threads: {e}")))?;
         let p = model.num_params();
+        let runs: Vec<Range<usize>> = (0..threads).map(|w| part(chunks, threads, w)).collect();
+        let within = |a: &Add, r: &Range<usize>| r.start <= a.node.start && a.node.end <= r.end;
+        let order = sum_order(chunks);
+        let inside = runs.iter().map(|r| order.iter().filter(|a| within(a, r)).cloned().collect()).collect();
+        let across = order.iter().filter(|a| !runs.iter().any(|r| within(a, r))).cloned().collect();
         Ok(Engine {
             model,
             skipper,
@@ -151,7 +159,8 @@ impl Engine {
             reducer: None,
             grads: vec![0.0; chunks * p],
             sum: vec![0.0; p],
-            order: sum_order(chunks),
+            inside,
+            across,
         })
     }
 
@@ -191,7 +200,7 @@ impl Engine {
     /// of `params`; returns the batch's loss and accuracy. Dropout of micro-batch c at global step `adam.t`
     /// draws from a stream seeded by (`seed`, `adam.t`, c).
     pub fn step(&mut self, params: &mut [f32], adam: &mut Adam, batch: BatchRef<'_>, seed: u64) -> Result<StepStats> {
-        let Engine { model, skipper, chunks, team, workers, own, reducer, grads, sum, order, .. } = self;
+        let Engine { model, skipper, chunks, team, workers, own, reducer, grads, sum, inside, across, .. } = self;
         let (model, skipper, chunks) = (&*model, &*skipper, *chunks);
         let step = adam.t;
         let p = model.num_params();
@@ -202,40 +211,39 @@ impl Engine {
         let mut stats: Vec<Option<Result<StepStats>>> = own.clone().map(|_| None).collect();
         let threads = workers.len();
         let theta = &*params;
-        let job = |wk: &mut Worker, run: Range<usize>, g: &mut [f32], st: &mut [Option<Result<StepStats>>]| {
-            let Worker { ws, comp, rows } = wk;
-            for (j, (gc, sc)) in g.chunks_mut(p).zip(st.iter_mut()).enumerate() {
-                let c = run.start + j;
-                gc.fill(0.0);
-                let r = part(n, chunks, c);
-                let m = r.len();
-                if m == 0 {
-                    *sc = Some(Ok(StepStats::default()));
-                    continue;
-                }
-                let classes = model.classes;
-                let (inputs, labels) = match batch {
-                    BatchRef::Packed(b) => (slice_inputs(model, b, &r), &b.labels[r.start * classes..r.end * classes]),
-                    BatchRef::Rows { table, columns, rows: all } => {
-                        rows.gather_into(table, &all[r.clone()], columns);
-                        (slice_inputs(model, rows, &(0..m)), &rows.labels[..])
+        let job =
+            |wk: &mut Worker, w: usize, run: Range<usize>, g: &mut [f32], st: &mut [Option<Result<StepStats>>]| {
+                let Worker { ws, comp, rows } = wk;
+                for (j, (gc, sc)) in g.chunks_mut(p).zip(st.iter_mut()).enumerate() {
+                    let c = run.start + j;
+                    gc.fill(0.0);
+                    let r = part(n, chunks, c);
+                    let m = r.len();
+                    if m == 0 {
+                        *sc = Some(Ok(StepStats::default()));
+                        continue;
                     }
-                };
-                *sc = Some(comp.apply(skipper, model, &inputs, m).and_then(|(mdl, ins)| {
-                    let mut rng = dropout_rng(seed, step, c);
-                    Ok(mdl.forward_backward(theta, &ins, labels, m, ws, gc, Some(&mut rng), scale)?)
-                }));
-            }
-            if local {
-                // The nodes of the sum inside this run, while the buffers are still in this core's cache.
-                let mut bufs: Vec<&mut [f32]> = g.chunks_mut(p).collect();
-                add_in_order(
-                    &mut bufs,
-                    run.start,
-                    order.iter().filter(|a| run.start <= a.node.start && a.node.end <= run.end),
-                );
-            }
-        };
+                    let classes = model.classes;
+                    let (inputs, labels) = match batch {
+                        BatchRef::Packed(b) => {
+                            (slice_inputs(model, b, &r), &b.labels[r.start * classes..r.end * classes])
+                        }
+                        BatchRef::Rows(all) => {
+                            rows.gather_into(all.table, &all.rows[r.clone()], all.columns);
+                            (slice_inputs(model, rows, &(0..m)), &rows.labels[..])
+                        }
+                    };
+                    *sc = Some(comp.apply(skipper, model, &inputs, m).and_then(|(mdl, ins)| {
+                        let mut rng = dropout_rng(seed, step, c);
+                        Ok(mdl.forward_backward(theta, &ins, labels, m, ws, gc, Some(&mut rng), scale)?)
+                    }));
+                }
+                if local {
+                    // The nodes of the sum inside this run, while the buffers are still in this core's cache.
+                    let mut bufs: Vec<&mut [f32]> = g.chunks_mut(p).collect();
+                    add_in_order(&mut bufs, run.start, &inside[w]);
+                }
+            };
         let mut shares = Vec::with_capacity(threads);
         let (mut g_rest, mut st_rest) = (&mut grads[..], &mut stats[..]);
         for (w, wk) in workers.iter_mut().enumerate() {
@@ -245,7 +253,7 @@ impl Engine {
             (g_rest, st_rest) = (gr, sr);
             shares.push((wk, own.start + r.start..own.start + r.end, g, st));
         }
-        team.for_each(&mut shares, |_, (wk, run, g, st)| job(wk, run.clone(), g, st));
+        team.for_each(&mut shares, |w, (wk, run, g, st)| job(wk, w, run.clone(), g, st));
         drop(shares);
         let stats = stats
             .into_iter()
@@ -266,9 +274,6 @@ impl Engine {
             total.samples += st.samples;
         }
         // The nodes across runs, then Adam, each thread over its own range of the parameters.
-        let runs: Vec<Range<usize>> = (0..threads).map(|w| part(chunks, threads, w)).collect();
-        let across: Vec<&Add> =
-            order.iter().filter(|a| !runs.iter().any(|r| r.start <= a.node.start && a.node.end <= r.end)).collect();
         let k = adam.begin();
         let (m, v) = adam.moments();
         let mut shares = Vec::with_capacity(threads);
@@ -282,7 +287,7 @@ impl Engine {
             shares.push((cols, pw, mw, vw));
         }
         team.for_each(&mut shares, |_, (cols, pw, mw, vw)| {
-            add_in_order(cols, 0, across.iter().copied());
+            add_in_order(cols, 0, across.iter());
             k.update(pw, cols[0], mw, vw);
         });
         Ok(total)
