@@ -131,7 +131,9 @@ class Hadron:
 
     @staticmethod
     def parse(query, stdout):
-        """The last CSV result in stdout: columns bin[, bin_btag], n (Q6: bin_pt, bin_btag, n)."""
+        """The last CSV result in stdout, in one of two shapes: `bin, n` rows (one histogram; Q6's margins form
+        `bin, n_pt, n_btag`: one count column per histogram, from `histogram()`), or grouped counts with one bin
+        column per histogram and the count last (Q6's 2-D `GROUP BY` form: `bin_pt, bin_btag, n`)."""
         lines = stdout.splitlines()
         start = max(i for i, line in enumerate(lines) if line.startswith("bin"))  # the last statement's header
         rows = list(csv.reader(io.StringIO("\n".join(lines[start:]))))
@@ -139,12 +141,17 @@ class Hadron:
         specs = HISTS[base(query)]
         hists = {name: np.zeros(spec[0] + 2, dtype=np.int64) for name, spec in specs.items()}
         names = list(specs)
-        for row in rows:
-            n = int(row[-1])
-            for name, cell in zip(names, row[:-1]):
-                hists[name][int(float(cell))] += n
         if len(header) != len(names) + 1:
             raise RuntimeError(f"hadron {query}: unexpected columns {header}")
+        counts_per_histogram = header[0] == "bin" and all(h.startswith("n") for h in header[1:])
+        for row in rows:
+            if counts_per_histogram:
+                for name, cell in zip(names, row[1:]):
+                    hists[name][int(float(row[0]))] += int(cell)
+            else:
+                n = int(row[-1])
+                for name, cell in zip(names, row[:-1]):
+                    hists[name][int(float(cell))] += n
         return hists
 
 

@@ -246,10 +246,16 @@ fn documentation_examples_hold() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let ctx = session_context();
     let mut checked = 0;
-    for udf in hadron_datafusion::functions::hep_functions() {
-        let doc = udf.documentation().unwrap_or_else(|| panic!("{} has no documentation", udf.name()));
-        assert!(doc.syntax_example.starts_with(udf.name()), "{}: syntax '{}'", udf.name(), doc.syntax_example);
-        let example = doc.sql_example.as_deref().unwrap_or_else(|| panic!("{} has no SQL example", udf.name()));
+    let scalars = hadron_datafusion::functions::hep_functions();
+    let aggregates = hadron_datafusion::functions::hep_aggregates();
+    let docs = scalars
+        .iter()
+        .map(|f| (f.name(), f.documentation()))
+        .chain(aggregates.iter().map(|f| (f.name(), f.documentation())));
+    for (name, doc) in docs {
+        let doc = doc.unwrap_or_else(|| panic!("{name} has no documentation"));
+        assert!(doc.syntax_example.starts_with(name), "{name}: syntax '{}'", doc.syntax_example);
+        let example = doc.sql_example.as_deref().unwrap_or_else(|| panic!("{name} has no SQL example"));
         let lines: Vec<&str> = example.lines().collect();
         for pair in lines.windows(2) {
             let (Some(sql), expected) = (pair[0].strip_prefix("> "), pair[1]) else { continue };
@@ -258,10 +264,10 @@ fn documentation_examples_hold() {
             }
             let batches = runtime
                 .block_on(async { lambda::sql(&ctx, sql).await?.collect().await })
-                .unwrap_or_else(|e| panic!("{}: example '{sql}' fails: {e}", udf.name()));
+                .unwrap_or_else(|e| panic!("{name}: example '{sql}' fails: {e}"));
             let (_, rows) = render(&batches).expect("render");
-            assert_eq!(rows.len(), 1, "{}: '{sql}'", udf.name());
-            assert!(same_row(expected, &rows[0]), "{}: '{sql}' gives {}, the doc says {expected}", udf.name(), rows[0]);
+            assert_eq!(rows.len(), 1, "{name}: '{sql}'");
+            assert!(same_row(expected, &rows[0]), "{name}: '{sql}' gives {}, the doc says {expected}", rows[0]);
             checked += 1;
         }
     }

@@ -1,5 +1,5 @@
 -- Q1: MET of all events. Histogram: 100 bins in [0, 200) GeV; bin 0 = underflow, 101 = overflow
--- (ROOT's TAxis::FindBin formula: 1 + floor(nbins * (x - lo) / (hi - lo)), in double precision).
-SELECT least(greatest(floor(100 * (CAST(MET_pt AS DOUBLE) - 0.0) / 200.0) + 1, 0), 101) AS bin, count(*) AS n
-FROM events
-GROUP BY 1
+-- histogram(x, nbins, lo, hi) fills ROOT's layout in one pass (TAxis::FindBin: 1 + floor(nbins * (x - lo) / (hi - lo)),
+-- in double precision); unnest turns its counts into (bin, n) rows.
+SELECT unnest(range(0, 102)) AS bin, unnest(h) AS n
+FROM (SELECT histogram(MET_pt, 100, 0.0, 200.0) AS h FROM events)

@@ -19,6 +19,4 @@ sums AS (
                p -> CAST(p['1'] AS DOUBLE))), 0.0) AS sum_pt
     FROM objects
 )
-SELECT least(greatest(floor(100 * (sum_pt - 15.0) / 185.0) + 1, 0), 101) AS bin, count(*) AS n
-FROM sums
-GROUP BY 1
+SELECT unnest(range(0, 102)) AS bin, unnest(h) AS n FROM (SELECT histogram(sum_pt, 100, 15.0, 200.0) AS h FROM sums)

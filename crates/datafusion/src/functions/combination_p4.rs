@@ -12,7 +12,7 @@ use datafusion::logical_expr::{
     ColumnarValue, Documentation, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
 };
 
-use super::combinations::{MAX_K, choose, for_each_combination};
+use super::combinations::{check_k, choose, for_each_combination};
 use super::kinematics::FourMomentum;
 use super::lists::{Offsets, is_list, list_field, list_type_like, rebuild};
 use super::numeric::{Aligned, Operand, coerce_numeric};
@@ -20,7 +20,7 @@ use super::pad::{count_literal, count_scalar};
 use super::{HEP_SECTION, TYPE_RULES};
 
 /// The struct fields of one combination, in this order.
-const FIELDS: [&str; 6] = ["px", "py", "pz", "e", "pt", "mass"];
+pub(super) const FIELDS: [&str; 6] = ["px", "py", "pz", "e", "pt", "mass"];
 
 /// `combination_p4(pt, eta, phi, m, k)`.
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -36,14 +36,6 @@ impl Default for CombinationP4Udf {
 
 fn p4_struct() -> DataType {
     DataType::Struct(Fields::from(FIELDS.iter().map(|f| Field::new(*f, DataType::Float64, true)).collect::<Vec<_>>()))
-}
-
-fn check_k(k: usize) -> Result<usize> {
-    if (1..=MAX_K).contains(&k) {
-        Ok(k)
-    } else {
-        Err(DataFusionError::Plan(format!("combination_p4: k must be between 1 and {MAX_K}, got {k}")))
-    }
 }
 
 /// The six output columns and the validity of each combination.
@@ -124,14 +116,14 @@ impl ScalarUDFImpl for CombinationP4Udf {
             .copied()
             .flatten()
             .ok_or_else(|| DataFusionError::Plan("combination_p4: k must be a constant".to_string()))?;
-        check_k(count_scalar(k, self.name(), "k")?)?;
+        check_k(count_scalar(k, self.name(), "k")?, self.name())?;
         let like = args.arg_fields[..4].iter().map(|f| f.data_type()).find(|t| is_list(t)).unwrap_or(&DataType::Null);
         Ok(Arc::new(Field::new(self.name(), list_type_like(like, p4_struct()), true)))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let rows = args.number_rows;
-        let k = check_k(count_literal(&args.args[4], self.name(), "k")?)?;
+        let k = check_k(count_literal(&args.args[4], self.name(), "k")?, self.name())?;
         let operands = args.args[..4]
             .iter()
             .enumerate()

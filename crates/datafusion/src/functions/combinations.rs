@@ -40,11 +40,12 @@ fn combination_struct(element: &DataType, k: usize) -> DataType {
     ))
 }
 
-fn check_k(k: usize) -> Result<usize> {
+/// `k` if it is from 1 to [`MAX_K`], else a plan error of function `name`.
+pub(super) fn check_k(k: usize, name: &str) -> Result<usize> {
     if (1..=MAX_K).contains(&k) {
         Ok(k)
     } else {
-        Err(DataFusionError::Plan(format!("combinations: k must be between 1 and {MAX_K}, got {k}")))
+        Err(DataFusionError::Plan(format!("{name}: k must be between 1 and {MAX_K}, got {k}")))
     }
 }
 
@@ -63,9 +64,13 @@ pub(super) fn for_each_combination(n: usize, k: usize, mut f: impl FnMut(&[usize
     if k > n {
         return;
     }
-    let mut idx: Vec<usize> = (0..k).collect();
+    let mut positions = [0usize; MAX_K];
+    let idx = &mut positions[..k];
+    for (p, slot) in idx.iter_mut().enumerate() {
+        *slot = p;
+    }
     loop {
-        f(&idx);
+        f(idx);
         // Advance the rightmost counter that can still move, then reset those right of it.
         let mut p = k;
         while p > 0 && idx[p - 1] == n - k + p - 1 {
@@ -124,7 +129,7 @@ impl ScalarUDFImpl for CombinationsUdf {
             .copied()
             .flatten()
             .ok_or_else(|| DataFusionError::Plan("combinations: k must be a constant".to_string()))?;
-        let k = check_k(count_scalar(k, self.name(), "k")?)?;
+        let k = check_k(count_scalar(k, self.name(), "k")?, self.name())?;
         let list = args.arg_fields[0].data_type();
         let element = list_field(list).data_type().clone();
         Ok(Arc::new(Field::new(self.name(), list_type_like(list, combination_struct(&element, k)), true)))
@@ -135,7 +140,7 @@ impl ScalarUDFImpl for CombinationsUdf {
         let array = to_array(&args.args[0], rows)?;
         let list = ListView::try_new(&array)
             .ok_or_else(|| DataFusionError::Execution(format!("combinations: not a list: {}", array.data_type())))?;
-        let k = check_k(count_literal(&args.args[1], self.name(), "k")?)?;
+        let k = check_k(count_literal(&args.args[1], self.name(), "k")?, self.name())?;
         let counts: Vec<usize> =
             (0..rows).map(|i| if list.is_null(i) { 0 } else { choose(list.offsets.range(i).len(), k) }).collect();
         let total: usize = counts.iter().sum();

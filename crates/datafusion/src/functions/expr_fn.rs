@@ -3,7 +3,7 @@
 
 use datafusion::logical_expr::{Expr, ScalarUDF};
 
-use super::hep_functions;
+use super::{hep_aggregates, hep_functions};
 
 fn call(name: &str, args: Vec<Expr>) -> Expr {
     let udf: ScalarUDF = hep_functions()
@@ -37,6 +37,17 @@ hep_fn! {
     fixed_matrix: "`fixed_matrix(particles, n, 'field,…')`: an n×m FixedSizeList<Float32> block.",
     combinations: "`combinations(list, k)`: every k-combination as a struct with fields '1'…'k'.",
     combination_p4: "`combination_p4(pt, eta, phi, m, k)`: the summed four-momentum {px, py, pz, e, pt, mass} of every k-combination.",
+    closest_combination: "`closest_combination(pt, eta, phi, m, k, target [, charge])`: the k-combination whose mass is closest to target, as {px, py, pz, e, pt, mass, members}.",
     array_argmin: "`array_argmin(list)`: 1-based position of the first smallest element.",
     array_argmax: "`array_argmax(list)`: 1-based position of the first largest element.",
+}
+
+/// `histogram(x, nbins, lo, hi [, w])` (`args` in that order): the contents of a fixed-bin histogram (underflow,
+/// nbins bins, overflow) as a list; a list `x` fills every element; `w` weighs (numbers) or selects (booleans).
+pub fn histogram(args: Vec<Expr>) -> Expr {
+    let udaf = hep_aggregates()
+        .into_iter()
+        .find(|f| f.name() == "histogram")
+        .unwrap_or_else(|| unreachable!("histogram is one of hep_aggregates()"));
+    udaf.call(args)
 }

@@ -6,12 +6,14 @@
 
 pub mod argminmax;
 pub mod cardinality;
+pub mod closest_combination;
 pub mod combination_p4;
 pub mod combinations;
 pub mod cone_sum;
 pub mod elementwise;
 pub mod expr_fn;
 pub mod fixed_matrix;
+pub mod histogram;
 pub mod inv_mass;
 pub mod kinematics;
 mod lists;
@@ -20,16 +22,18 @@ pub mod pad;
 pub mod sort_by;
 mod structs;
 
-use datafusion::logical_expr::{DocSection, ScalarUDF};
+use datafusion::logical_expr::{AggregateUDF, DocSection, ScalarUDF};
 use datafusion::prelude::SessionContext;
 
 use argminmax::ArgExtremumUdf;
 use cardinality::CardinalityUdf;
+use closest_combination::ClosestCombinationUdf;
 use combination_p4::CombinationP4Udf;
 use combinations::CombinationsUdf;
 use cone_sum::ConeSumUdf;
 use elementwise::{ElementwiseUdf, Kinematic};
 use fixed_matrix::FixedMatrixUdf;
+use histogram::HistogramUdaf;
 use inv_mass::InvMassUdf;
 use pad::PadOrTruncateUdf;
 use sort_by::SortByUdf;
@@ -58,9 +62,15 @@ pub fn hep_functions() -> Vec<ScalarUDF> {
     udfs.push(ScalarUDF::new_from_impl(FixedMatrixUdf::default()));
     udfs.push(ScalarUDF::new_from_impl(CombinationsUdf::default()));
     udfs.push(ScalarUDF::new_from_impl(CombinationP4Udf::default()));
+    udfs.push(ScalarUDF::new_from_impl(ClosestCombinationUdf::default()));
     udfs.push(ScalarUDF::new_from_impl(ArgExtremumUdf::argmin()));
     udfs.push(ScalarUDF::new_from_impl(ArgExtremumUdf::argmax()));
     udfs
+}
+
+/// Every HEP aggregate function, ready to register.
+pub fn hep_aggregates() -> Vec<AggregateUDF> {
+    vec![AggregateUDF::new_from_impl(HistogramUdaf::default())]
 }
 
 /// Registers every Hadron function in `ctx`, and DataFusion's `cardinality` with a faster kernel for flat lists
@@ -68,6 +78,9 @@ pub fn hep_functions() -> Vec<ScalarUDF> {
 pub fn register_all(ctx: &SessionContext) {
     for udf in hep_functions() {
         ctx.register_udf(udf);
+    }
+    for udaf in hep_aggregates() {
+        ctx.register_udaf(udaf);
     }
     ctx.register_udf(ScalarUDF::new_from_impl(CardinalityUdf::default()));
 }

@@ -22,7 +22,7 @@ use hadron_root::RootFile;
 use hadron_root::arrow::ReadOptions;
 use object_store::{ObjectMeta, ObjectStore};
 
-use super::layout::{Table, display_name, open_file};
+use super::layout::{Table, display_name, open_table};
 use super::schema::{SCHEMA_SOURCE, check_same_columns};
 use super::source::RootSource;
 
@@ -116,8 +116,7 @@ impl RootFormat {
         url: &ObjectStoreUrl,
         meta: &ObjectMeta,
     ) -> Result<Schema> {
-        let file = open_file(store, url, meta).await?;
-        let (name, table) = Table::find(&file, self.options.tree.as_deref()).await?;
+        let (file, name, table) = open_table(store, url, meta, self.options.tree.as_deref()).await?;
         read_schema(&file, &name, table, display_name(url, meta)).await
     }
 }
@@ -173,8 +172,7 @@ impl FileFormat for RootFormat {
         object: &ObjectMeta,
     ) -> Result<Statistics> {
         let url = self.store_url(store);
-        let file = open_file(store, &url, object).await?;
-        let (tree, table) = Table::find(&file, self.options.tree.as_deref()).await?;
+        let (file, tree, table) = open_table(store, &url, object, self.options.tree.as_deref()).await?;
         let entries = table.entries();
         let name = display_name(&url, object);
         if table_schema.metadata().get(SCHEMA_SOURCE) != Some(&name) {

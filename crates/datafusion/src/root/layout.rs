@@ -1,7 +1,8 @@
 //! layout: opens one ROOT file from an object store and finds its table (TTree or RNTuple), its entry
 //! count and its cluster starts — what planning (schema, statistics) and scanning (ranges) need.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::object_store::ObjectStoreUrl;
@@ -38,8 +39,53 @@ pub async fn open_file(store: &Arc<dyn ObjectStore>, url: &ObjectStoreUrl, meta:
     RootFile::open(Arc::new(source)).await.map_err(root_err)
 }
 
+/// The files [`open_table`] opened, by object (store, path, size, modification time, e-tag) and table name.
+type OpenedKey = (String, String, u64, i64, Option<String>, Option<String>);
+
+/// At most this many opened tables are kept; the cache starts over when it is full.
+const OPENED_MAX: usize = 64;
+
+/// An opened file, the name of its table and the table.
+type Opened = (RootFile, String, Table);
+
+static OPENED: LazyLock<Mutex<HashMap<OpenedKey, Opened>>> = LazyLock::new(Default::default);
+
+/// Opens `meta` and finds its table `name` (see [`Table::find`]), once per process for an unchanged object.
+///
+/// One query opens a file several times — for its schema (`CREATE EXTERNAL TABLE`), its statistics (planning)
+/// and once per partition scanning it — and each time would read and parse the same header, keys and TTree
+/// metadata again (a millisecond or more for a NanoAOD tree). The parsed file and table are kept instead, keyed
+/// by the object's size, modification time and e-tag, so a rewritten file is opened afresh.
+pub async fn open_table(
+    store: &Arc<dyn ObjectStore>,
+    url: &ObjectStoreUrl,
+    meta: &ObjectMeta,
+    name: Option<&str>,
+) -> Result<Opened> {
+    let key: OpenedKey = (
+        url.as_str().to_string(),
+        meta.location.to_string(),
+        meta.size,
+        meta.last_modified.timestamp_nanos_opt().unwrap_or(i64::MIN),
+        meta.e_tag.clone(),
+        name.map(str::to_string),
+    );
+    if let Some(found) = OPENED.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Ok(found.clone());
+    }
+    let file = open_file(store, url, meta).await?;
+    let (found, table) = Table::find(&file, name).await?;
+    let opened = (file, found, table);
+    let mut cache = OPENED.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= OPENED_MAX {
+        cache.clear();
+    }
+    cache.insert(key, opened.clone());
+    Ok(opened)
+}
+
 /// A table found in a file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Table {
     /// A TTree, with its metadata read.
     Tree(Arc<Tree>),

@@ -17,7 +17,7 @@ use futures::StreamExt;
 use hadron_root::arrow::ReadOptions;
 use object_store::ObjectStore;
 
-use super::layout::{Table, display_name, open_file};
+use super::layout::{display_name, open_table};
 use super::metrics::{Progress, RootScanMetrics};
 use super::schema::check_file_schema;
 
@@ -46,8 +46,7 @@ impl FileOpener for RootOpener {
         Ok(Box::pin(async move {
             let t0 = Instant::now();
             let meta = &file.object_meta;
-            let root = open_file(&store, &url, meta).await?;
-            let (name, table) = Table::find(&root, tree.as_deref()).await?;
+            let (root, name, table) = open_table(&store, &url, meta, tree.as_deref()).await?;
             let mut entries = match &file.range {
                 Some(r) => entry_range(&table.cluster_starts(), table.entries(), meta.size, r.start, r.end),
                 None => 0..table.entries(),
