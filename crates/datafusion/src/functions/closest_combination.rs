@@ -41,11 +41,12 @@ fn plan_err<T>(message: impl std::fmt::Display) -> Result<T> {
 }
 
 fn members_field() -> FieldRef {
-    Arc::new(Field::new("members", DataType::List(Arc::new(Field::new_list_field(DataType::Int64, false))), false))
+    Arc::new(Field::new("members", DataType::List(Arc::new(Field::new_list_field(DataType::Int64, false))), true))
 }
 
+/// The struct's fields; each is NULL where the struct is (a field read from a NULL row is NULL, not a 0).
 fn result_fields() -> Fields {
-    let mut fields: Vec<FieldRef> = FIELDS.iter().map(|f| Arc::new(Field::new(*f, DataType::Float64, false))).collect();
+    let mut fields: Vec<FieldRef> = FIELDS.iter().map(|f| Arc::new(Field::new(*f, DataType::Float64, true))).collect();
     fields.push(members_field());
     Fields::from(fields)
 }
@@ -208,8 +209,10 @@ impl ScalarUDFImpl for ClosestCombinationUdf {
         let DataType::Struct(fields) = return_type else {
             return Err(DataFusionError::Internal(format!("{NAME}: the return type is not a struct")));
         };
+        let nulls = NullBuffer::from(found);
+        let nulls = (nulls.null_count() > 0).then_some(nulls);
         let mut children: Vec<ArrayRef> =
-            sums.into_iter().map(|c| Arc::new(Float64Array::from(c)) as ArrayRef).collect();
+            sums.into_iter().map(|c| Arc::new(Float64Array::new(c.into(), nulls.clone())) as ArrayRef).collect();
         let DataType::List(member_item) = fields[6].data_type().clone() else {
             return Err(DataFusionError::Internal(format!("{NAME}: members is not a list")));
         };
@@ -217,10 +220,8 @@ impl ScalarUDFImpl for ClosestCombinationUdf {
             member_item,
             OffsetBuffer::from_lengths(member_counts),
             Arc::new(Int64Array::from(members)),
-            None,
+            nulls.clone(),
         )?));
-        let nulls = NullBuffer::from(found);
-        let nulls = (nulls.null_count() > 0).then_some(nulls);
         Ok(ColumnarValue::Array(Arc::new(StructArray::try_new(fields, children, nulls)?)))
     }
 

@@ -5,6 +5,7 @@
 //! shell can show it (`\h delta_r`).
 
 pub mod argminmax;
+pub mod array_filter;
 pub mod cardinality;
 pub mod closest_combination;
 pub mod combination_p4;
@@ -22,10 +23,13 @@ pub mod pad;
 pub mod sort_by;
 mod structs;
 
-use datafusion::logical_expr::{AggregateUDF, DocSection, ScalarUDF};
+use std::sync::Arc;
+
+use datafusion::logical_expr::{AggregateUDF, DocSection, HigherOrderUDF, ScalarUDF};
 use datafusion::prelude::SessionContext;
 
 use argminmax::ArgExtremumUdf;
+use array_filter::ArrayFilterUdf;
 use cardinality::CardinalityUdf;
 use closest_combination::ClosestCombinationUdf;
 use combination_p4::CombinationP4Udf;
@@ -73,8 +77,8 @@ pub fn hep_aggregates() -> Vec<AggregateUDF> {
     vec![AggregateUDF::new_from_impl(HistogramUdaf::default())]
 }
 
-/// Registers every Hadron function in `ctx`, and DataFusion's `cardinality` with a faster kernel for flat lists
-/// ([`cardinality`]; same results, DataFusion's documentation).
+/// Registers every Hadron function in `ctx`, and DataFusion's `cardinality` and `array_filter` with faster kernels
+/// for flat lists ([`cardinality`], [`array_filter`]; same results, DataFusion's documentation).
 pub fn register_all(ctx: &SessionContext) {
     for udf in hep_functions() {
         ctx.register_udf(udf);
@@ -83,4 +87,5 @@ pub fn register_all(ctx: &SessionContext) {
         ctx.register_udaf(udaf);
     }
     ctx.register_udf(ScalarUDF::new_from_impl(CardinalityUdf::default()));
+    ctx.register_higher_order_function(Arc::new(HigherOrderUDF::new_from_impl(ArrayFilterUdf::default())));
 }
