@@ -54,6 +54,49 @@ fn list(offsets: Vec<i32>, values: ArrayRef) -> Result<ArrayRef> {
     Ok(Arc::new(ListArray::try_new(item(dt), OffsetBuffer::new(ScalarBuffer::from(offsets)), values, None)?))
 }
 
+/// Appends the list offsets of the counter-jagged entries of `p` (items of `group` bytes, no header) after `total`
+/// items; returns the new total. Entry lengths come from the basket's entry offsets: a shift for the usual
+/// power-of-two item sizes (no division per entry), every entry checked to hold whole items.
+fn counter_offsets(p: &Piece, group: usize, total: usize, offsets: &mut Vec<i32>) -> Result<usize> {
+    let group = group.max(1);
+    let entries = p.entries.clone();
+    let bytes = p.basket.entries_bytes(entries.clone()).len();
+    if to_i32(total + bytes / group).is_err() {
+        return Err(Error::unsupported("more than 2^31 list elements in one batch"));
+    }
+    let (Some(starts), true) = (&p.basket.offsets, group.is_power_of_two()) else {
+        let mut total = total;
+        for i in entries {
+            let len = p.basket.entry_range(i).len();
+            if !len.is_multiple_of(group) {
+                return Err(not_whole_items(len, group));
+            }
+            total += len / group;
+            offsets.push(to_i32(total)?);
+        }
+        return Ok(total);
+    };
+    let (shift, mask) = (group.trailing_zeros(), group as u32 - 1);
+    let base = starts[entries.start];
+    let mut ragged = 0u32;
+    offsets.extend(starts[entries.start + 1..=entries.end].iter().zip(&starts[entries.start..entries.end]).map(
+        |(&end, &start)| {
+            ragged |= (end - start) & mask;
+            (total + ((end - base) >> shift) as usize) as i32
+        },
+    ));
+    if ragged != 0 {
+        let len =
+            entries.map(|i| p.basket.entry_range(i).len()).find(|len| !len.is_multiple_of(group)).unwrap_or_default();
+        return Err(not_whole_items(len, group));
+    }
+    Ok(total + bytes / group)
+}
+
+fn not_whole_items(len: usize, group: usize) -> Error {
+    Error::corrupt(0, format!("entry of {len} bytes is not a whole number of {group}-byte items"))
+}
+
 fn to_i32(n: usize) -> Result<i32> {
     i32::try_from(n).map_err(|_| Error::unsupported("more than 2^31 list elements in one batch"))
 }
@@ -219,17 +262,7 @@ pub fn decode_content(content: &Content, pieces: &[Piece], n: usize) -> Result<A
             let mut total = 0usize;
             for p in pieces {
                 if *header == 0 {
-                    for i in p.entries.clone() {
-                        let len = p.basket.entry_range(i).len();
-                        if len % group.max(1) != 0 {
-                            return Err(Error::corrupt(
-                                0,
-                                format!("entry of {len} bytes is not a whole number of {group}-byte items"),
-                            ));
-                        }
-                        total += len / group.max(1);
-                        offsets.push(to_i32(total)?);
-                    }
+                    total = counter_offsets(p, group, total, &mut offsets)?;
                     v.extend_from_be(*prim, p.basket.entries_bytes(p.entries.clone()))?;
                 } else {
                     for i in p.entries.clone() {
