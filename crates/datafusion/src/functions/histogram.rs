@@ -7,8 +7,8 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, ArrowPrimitiveType, AsArray, Float64Array, Int64Array, ListArray, PrimitiveArray, RecordBatch,
-    RecordBatchOptions,
+    Array, ArrayRef, ArrowPrimitiveType, AsArray, BooleanArray, Float64Array, Int64Array, ListArray, PrimitiveArray,
+    RecordBatch, RecordBatchOptions,
 };
 use datafusion::arrow::buffer::OffsetBuffer;
 use datafusion::arrow::compute::cast;
@@ -398,38 +398,103 @@ impl HistogramAccumulator {
 }
 
 impl HistogramAccumulator {
-    /// [`Self::fill_weighted`] for a list `x` and a list `w` without NULL rows, row by row over contiguous slices.
+    /// [`Self::fill_weighted`] for a list `x` and a list `w` without NULL rows: the rows' elements pair up over
+    /// one contiguous range each; booleans select through their bits (only selected elements are binned),
+    /// `x` is read in its own type.
     fn fill_weighted_lists(&mut self, x: &ListView, w: &ListView) -> Result<()> {
-        let xs = cast(&x.values, &DataType::Float64)?;
-        let ws = cast(&w.values, &DataType::Float64)?;
-        let (xs, ws) = (xs.as_primitive::<Float64Type>(), ws.as_primitive::<Float64Type>());
-        let element_nulls = xs.null_count() > 0 || ws.null_count() > 0;
-        let axis = self.axis;
-        for i in 0..x.rows() {
-            let (r, wr) = (x.offsets.range(i), w.offsets.range(i));
-            if r.len() != wr.len() {
-                return plan_err(format!("x and w differ in length at row {i} ({} vs {})", r.len(), wr.len()));
+        let rows = x.rows();
+        if let Some(i) = (0..rows).find(|&i| x.offsets.range(i).len() != w.offsets.range(i).len()) {
+            let (a, b) = (x.offsets.range(i).len(), w.offsets.range(i).len());
+            return plan_err(format!("x and w differ in length at row {i} ({a} vs {b})"));
+        }
+        if rows == 0 {
+            return Ok(());
+        }
+        let xr = x.offsets.range(0).start..x.offsets.range(rows - 1).end;
+        let wr = w.offsets.range(0).start..w.offsets.range(rows - 1).end;
+        let numbers;
+        let weights = match w.values.data_type() {
+            DataType::Boolean => Weights::Select(w.values.as_boolean()),
+            _ => {
+                numbers = cast(&w.values, &DataType::Float64)?;
+                Weights::Weigh(numbers.as_primitive::<Float64Type>())
             }
-            let pairs = xs.values()[r.clone()].iter().zip(&ws.values()[wr.clone()]);
-            let valid = |(j, k): (usize, usize)| !element_nulls || (xs.is_valid(j) && ws.is_valid(k));
-            let mask = r.zip(wr).map(valid);
-            match &mut self.contents {
-                Contents::Counts(c) => {
-                    for ((&x, &w), ok) in pairs.zip(mask) {
-                        c[axis.bin(x)] += (ok && w != 0.0) as i64;
-                    }
+        };
+        macro_rules! fill_as {
+            ($($t:ty),*) => {
+                match x.values.data_type() {
+                    $(d if d == &<$t>::DATA_TYPE => {
+                        fill_pairs(&mut self.contents, self.axis, x.values.as_primitive::<$t>(), xr, weights, wr.start)
+                    })*
+                    DataType::Null => Ok(()),
+                    other => plan_err(format!("x must be a number or a list of numbers, got {other}")),
                 }
-                Contents::Sums(s) => {
-                    for ((&x, &w), ok) in pairs.zip(mask) {
-                        if ok {
-                            s[axis.bin(x)] += w;
-                        }
-                    }
+            };
+        }
+        fill_as!(
+            types::Float64Type,
+            types::Float32Type,
+            types::Int32Type,
+            types::Int64Type,
+            types::Int16Type,
+            types::Int8Type,
+            types::UInt8Type,
+            types::UInt16Type,
+            types::UInt32Type,
+            types::UInt64Type
+        )
+    }
+}
+
+/// The weights of a weighted fill: booleans select, numbers weigh.
+#[derive(Clone, Copy)]
+enum Weights<'a> {
+    Select(&'a BooleanArray),
+    Weigh(&'a Float64Array),
+}
+
+/// Fills `xs[range]` paired with the weights from position `w_start` on.
+fn fill_pairs<T: ArrowPrimitiveType>(
+    contents: &mut Contents,
+    axis: Axis,
+    xs: &PrimitiveArray<T>,
+    range: Range<usize>,
+    weights: Weights,
+    w_start: usize,
+) -> Result<()>
+where
+    T::Native: AsF64,
+{
+    let n = range.len();
+    let values = &xs.values()[range.clone()];
+    let x_valid = xs.nulls().map(|v| v.inner().slice(range.start, n));
+    match (weights, contents) {
+        (Weights::Select(b), Contents::Counts(counts)) => {
+            let mut keep = b.values().slice(w_start, n);
+            if let Some(v) = b.nulls() {
+                keep = &keep & &v.inner().slice(w_start, n);
+            }
+            if let Some(v) = &x_valid {
+                keep = &keep & v;
+            }
+            for j in keep.set_indices() {
+                counts[axis.bin(values[j].as_f64())] += 1;
+            }
+        }
+        (Weights::Weigh(f), Contents::Sums(sums)) => {
+            let ws = &f.values()[w_start..w_start + n];
+            let w_valid = f.nulls().map(|v| v.inner().slice(w_start, n));
+            for (j, (&x, &w)) in values.iter().zip(ws).enumerate() {
+                let valid = x_valid.as_ref().is_none_or(|v| v.value(j)) && w_valid.as_ref().is_none_or(|v| v.value(j));
+                if valid {
+                    sums[axis.bin(x.as_f64())] += w;
                 }
             }
         }
-        Ok(())
+        // Booleans count, numbers sum: the accumulator was made for the type of w.
+        _ => return Err(DataFusionError::Internal("histogram: the weights do not match the contents".to_string())),
     }
+    Ok(())
 }
 
 impl Accumulator for HistogramAccumulator {
