@@ -158,20 +158,26 @@ thread_local! {
     static ZSTD: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Appends the `n` bytes of one ZSTD block to `out`, decompressed straight into its spare capacity (no zeroing
+/// of the block's bytes first: a cursor at `out`'s end hands zstd the uninitialised room and sets the length).
 fn unzstd(body: &[u8], n: usize, out: &mut Vec<u8>) -> std::result::Result<(), String> {
     let start = out.len();
-    out.resize(start + n, 0);
+    out.reserve(n);
     let got = ZSTD.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             *slot = Some(zstd::bulk::Decompressor::new().map_err(|e| format!("zstd: {e}"))?);
         }
+        let mut end = std::io::Cursor::new(&mut *out);
+        end.set_position(start as u64);
         match slot.as_mut() {
-            Some(d) => d.decompress_to_buffer(body, &mut out[start..]).map_err(|e| format!("zstd: {e}")),
+            Some(d) => d.decompress_to_buffer(body, &mut end).map_err(|e| format!("zstd: {e}")),
             None => Err("zstd: no decompression context".to_string()),
         }
     })?;
-    out.truncate(start + got);
+    if got > n || out.len() != start + got {
+        return Err(format!("zstd: block decompresses to {got} bytes, {n} declared"));
+    }
     Ok(())
 }
 

@@ -3,7 +3,8 @@
 -- to 91.2 GeV. Histogram: 100 bins in [15, 250) GeV. Electrons and muons concatenated per event; every pair's
 -- mass from combination_p4, its flavours, charges and positions from combinations(…, 2) in the same order;
 -- non-SFOS pairs get a NULL distance, which array_argmin skips. (The best position is a column of its own before
--- the filter: filtering on array_argmin(d) directly lets DataFusion 55 inline d's lambda into the next one.)
+-- the filter. Filtering on array_argmin(d) directly failed in DataFusion 55 with its leaf-expression pushdown on,
+-- which inlined d's lambda into the next one; Hadron turns that pushdown off, and both forms run.)
 WITH l AS (
     SELECT MET_pt, MET_phi,
            array_concat(Electron_pt, Muon_pt) AS pt, array_concat(Electron_eta, Muon_eta) AS eta,
