@@ -247,97 +247,70 @@ struct HistogramAccumulator {
     contents: Contents,
 }
 
-/// The elements of `x` row by row: each valid row's range in `values` (cast to Float64).
-fn elements(x: &ArrayRef) -> Result<(Float64Array, Vec<Option<Range<usize>>>)> {
-    let rows = x.len();
-    Ok(match ListView::try_new(x) {
-        Some(list) => (
-            cast(&list.values, &DataType::Float64)?.as_primitive::<Float64Type>().clone(),
-            (0..rows).map(|i| (!list.is_null(i)).then(|| list.offsets.range(i))).collect(),
-        ),
-        None => (
-            cast(x, &DataType::Float64)?.as_primitive::<Float64Type>().clone(),
-            (0..rows).map(|i| Some(i..i + 1)).collect(),
-        ),
-    })
+/// Runs `$body` with `$array` as the primitive array of its number type (`x` is read in its own type); an array
+/// of type Null holds nothing to fill.
+macro_rules! with_numbers {
+    ($array:expr, |$x:ident| $body:expr) => {
+        match $array.data_type() {
+            DataType::Float64 => {
+                let $x = $array.as_primitive::<types::Float64Type>();
+                $body
+            }
+            DataType::Float32 => {
+                let $x = $array.as_primitive::<types::Float32Type>();
+                $body
+            }
+            DataType::Int64 => {
+                let $x = $array.as_primitive::<types::Int64Type>();
+                $body
+            }
+            DataType::Int32 => {
+                let $x = $array.as_primitive::<types::Int32Type>();
+                $body
+            }
+            DataType::Int16 => {
+                let $x = $array.as_primitive::<types::Int16Type>();
+                $body
+            }
+            DataType::Int8 => {
+                let $x = $array.as_primitive::<types::Int8Type>();
+                $body
+            }
+            DataType::UInt64 => {
+                let $x = $array.as_primitive::<types::UInt64Type>();
+                $body
+            }
+            DataType::UInt32 => {
+                let $x = $array.as_primitive::<types::UInt32Type>();
+                $body
+            }
+            DataType::UInt16 => {
+                let $x = $array.as_primitive::<types::UInt16Type>();
+                $body
+            }
+            DataType::UInt8 => {
+                let $x = $array.as_primitive::<types::UInt8Type>();
+                $body
+            }
+            DataType::Null => Ok(()),
+            other => plan_err(format!("x must be a number or a list of numbers, got {other}")),
+        }
+    };
 }
 
 impl HistogramAccumulator {
     /// Counts every valid element of `values` in `range` (no weights).
-    fn fill(&mut self, values: &ArrayRef, range: std::ops::Range<usize>) -> Result<()> {
+    fn fill(&mut self, values: &ArrayRef, range: Range<usize>) -> Result<()> {
+        let axis = self.axis;
         let Contents::Counts(counts) = &mut self.contents else {
             return Err(DataFusionError::Internal("histogram: unweighted fill of a weighted histogram".to_string()));
         };
-        macro_rules! fill_as {
-            ($($t:ty),*) => {
-                match values.data_type() {
-                    $(d if d == &<$t>::DATA_TYPE => {
-                        fill_primitive(counts, self.axis, values.as_primitive::<$t>(), range);
-                        Ok(())
-                    })*
-                    DataType::Null => Ok(()),
-                    other => plan_err(format!("x must be a number or a list of numbers, got {other}")),
-                }
-            };
-        }
-        fill_as!(
-            types::Float64Type,
-            types::Float32Type,
-            types::Int32Type,
-            types::Int64Type,
-            types::Int16Type,
-            types::Int8Type,
-            types::UInt8Type,
-            types::UInt16Type,
-            types::UInt32Type,
-            types::UInt64Type
-        )
+        with_numbers!(values, |x| {
+            fill_primitive(counts, axis, x, range);
+            Ok(())
+        })
     }
-}
 
-/// The element type's value as `f64`.
-trait AsF64: Copy {
-    fn as_f64(self) -> f64;
-}
-
-macro_rules! as_f64 {
-    ($($t:ty),*) => {$(
-        impl AsF64 for $t {
-            #[inline]
-            fn as_f64(self) -> f64 {
-                self as f64
-            }
-        }
-    )*};
-}
-as_f64!(f64, f32, i8, i16, i32, i64, u8, u16, u32, u64);
-
-fn fill_primitive<T: ArrowPrimitiveType>(
-    counts: &mut [i64],
-    axis: Axis,
-    values: &PrimitiveArray<T>,
-    range: std::ops::Range<usize>,
-) where
-    T::Native: AsF64,
-{
-    let slice = &values.values()[range.clone()];
-    match values.nulls().filter(|n| n.null_count() > 0) {
-        None => {
-            for &x in slice {
-                counts[axis.bin(x.as_f64())] += 1;
-            }
-        }
-        Some(nulls) => {
-            for (j, &x) in range.zip(slice) {
-                if nulls.is_valid(j) {
-                    counts[axis.bin(x.as_f64())] += 1;
-                }
-            }
-        }
-    }
-}
-
-impl HistogramAccumulator {
     /// Fills `x` with weights (or selections) `w`: one per row, or a list as long as each row of a list `x`.
     fn fill_weighted(&mut self, x: &ArrayRef, w: &ArrayRef) -> Result<()> {
         if let (Some(xl), Some(wl)) = (ListView::try_new(x), ListView::try_new(w))
@@ -374,9 +347,7 @@ impl HistogramAccumulator {
         }
         Ok(())
     }
-}
 
-impl HistogramAccumulator {
     /// [`Self::fill_weighted`] for a list `x` and a list `w` without NULL rows: the rows' elements pair up over
     /// one contiguous range each; booleans select through their bits (only selected elements are binned),
     /// `x` is read in its own type.
@@ -399,29 +370,64 @@ impl HistogramAccumulator {
                 Weights::Weigh(numbers.as_primitive::<Float64Type>())
             }
         };
-        macro_rules! fill_as {
-            ($($t:ty),*) => {
-                match x.values.data_type() {
-                    $(d if d == &<$t>::DATA_TYPE => {
-                        fill_pairs(&mut self.contents, self.axis, x.values.as_primitive::<$t>(), xr, weights, wr.start)
-                    })*
-                    DataType::Null => Ok(()),
-                    other => plan_err(format!("x must be a number or a list of numbers, got {other}")),
-                }
-            };
+        with_numbers!(x.values, |xs| fill_pairs(&mut self.contents, self.axis, xs, xr, weights, wr.start))
+    }
+}
+
+/// The elements of `x` row by row: each valid row's range in `values` (cast to Float64).
+fn elements(x: &ArrayRef) -> Result<(Float64Array, Vec<Option<Range<usize>>>)> {
+    let rows = x.len();
+    Ok(match ListView::try_new(x) {
+        Some(list) => (
+            cast(&list.values, &DataType::Float64)?.as_primitive::<Float64Type>().clone(),
+            (0..rows).map(|i| (!list.is_null(i)).then(|| list.offsets.range(i))).collect(),
+        ),
+        None => (
+            cast(x, &DataType::Float64)?.as_primitive::<Float64Type>().clone(),
+            (0..rows).map(|i| Some(i..i + 1)).collect(),
+        ),
+    })
+}
+
+/// The element type's value as `f64`.
+trait AsF64: Copy {
+    fn as_f64(self) -> f64;
+}
+
+macro_rules! as_f64 {
+    ($($t:ty),*) => {$(
+        impl AsF64 for $t {
+            #[inline]
+            fn as_f64(self) -> f64 {
+                self as f64
+            }
         }
-        fill_as!(
-            types::Float64Type,
-            types::Float32Type,
-            types::Int32Type,
-            types::Int64Type,
-            types::Int16Type,
-            types::Int8Type,
-            types::UInt8Type,
-            types::UInt16Type,
-            types::UInt32Type,
-            types::UInt64Type
-        )
+    )*};
+}
+as_f64!(f64, f32, i8, i16, i32, i64, u8, u16, u32, u64);
+
+fn fill_primitive<T: ArrowPrimitiveType>(
+    counts: &mut [i64],
+    axis: Axis,
+    values: &PrimitiveArray<T>,
+    range: Range<usize>,
+) where
+    T::Native: AsF64,
+{
+    let slice = &values.values()[range.clone()];
+    match values.nulls().filter(|n| n.null_count() > 0) {
+        None => {
+            for &x in slice {
+                counts[axis.bin(x.as_f64())] += 1;
+            }
+        }
+        Some(nulls) => {
+            for (j, &x) in range.zip(slice) {
+                if nulls.is_valid(j) {
+                    counts[axis.bin(x.as_f64())] += 1;
+                }
+            }
+        }
     }
 }
 
