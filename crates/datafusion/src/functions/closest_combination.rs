@@ -14,7 +14,7 @@ use datafusion::logical_expr::{
     ColumnarValue, Documentation, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
 };
 
-use super::combination_p4::FIELDS;
+use super::combination_p4::{FIELDS, Sums};
 use super::combinations::{MAX_K, check_k, for_each_combination};
 use super::kinematics::FourMomentum;
 use super::lists::is_list;
@@ -168,10 +168,9 @@ impl ScalarUDFImpl for ClosestCombinationUdf {
         let [pt, eta, phi, m] = [0, 1, 2, 3].map(|c| &aligned.columns[c]);
         let charge = aligned.columns.get(4);
 
-        let mut sums: [Vec<f64>; 6] = std::array::from_fn(|_| Vec::with_capacity(rows));
+        let mut sums = Sums::with_capacity(rows, true); // valid: a combination was found
         let mut members: Vec<i64> = Vec::with_capacity(rows * k);
         let mut member_counts: Vec<usize> = Vec::with_capacity(rows);
-        let mut found: Vec<bool> = Vec::with_capacity(rows);
         let (mut objects, mut valid, mut charges) = (Vec::new(), Vec::new(), Vec::new());
         for i in 0..rows {
             let r = lead.offsets.range(i);
@@ -189,14 +188,8 @@ impl ScalarUDFImpl for ClosestCombinationUdf {
                 charges.extend(charge.iter().flat_map(|q| r.clone().map(|j| q.at(j))));
                 closest(&objects, &valid, charge.map(|_| charges.as_slice()), k, target)
             };
-            let sum = best.as_ref().map_or(FourMomentum::default(), |b| b.sum);
-            let [px, py, pz, e, pt_sum, mass] = &mut sums;
-            px.push(sum.px);
-            py.push(sum.py);
-            pz.push(sum.pz);
-            e.push(sum.e);
-            pt_sum.push((sum.px * sum.px + sum.py * sum.py).sqrt());
-            mass.push(sum.mass());
+            sums.push(&best.as_ref().map_or(FourMomentum::default(), |b| b.sum));
+            sums.valid.push(best.is_some());
             match &best {
                 Some(b) => {
                     members.extend(b.members[..k].iter().map(|&p| p as i64 + 1));
@@ -204,15 +197,14 @@ impl ScalarUDFImpl for ClosestCombinationUdf {
                 }
                 None => member_counts.push(0),
             }
-            found.push(best.is_some());
         }
         let DataType::Struct(fields) = return_type else {
             return Err(DataFusionError::Internal(format!("{NAME}: the return type is not a struct")));
         };
-        let nulls = NullBuffer::from(found);
+        let nulls = NullBuffer::from(std::mem::take(&mut sums.valid));
         let nulls = (nulls.null_count() > 0).then_some(nulls);
         let mut children: Vec<ArrayRef> =
-            sums.into_iter().map(|c| Arc::new(Float64Array::new(c.into(), nulls.clone())) as ArrayRef).collect();
+            sums.cols.into_iter().map(|c| Arc::new(Float64Array::new(c.into(), nulls.clone())) as ArrayRef).collect();
         let DataType::List(member_item) = fields[6].data_type().clone() else {
             return Err(DataFusionError::Internal(format!("{NAME}: members is not a list")));
         };

@@ -38,15 +38,15 @@ fn p4_struct() -> DataType {
     DataType::Struct(Fields::from(FIELDS.iter().map(|f| Field::new(*f, DataType::Float64, true)).collect::<Vec<_>>()))
 }
 
-/// The six output columns and the validity of each combination.
+/// The six output columns ([`FIELDS`]) and the validity of each combination.
 #[derive(Default)]
-struct Sums {
-    cols: [Vec<f64>; 6],
-    valid: Vec<bool>,
+pub(super) struct Sums {
+    pub(super) cols: [Vec<f64>; 6],
+    pub(super) valid: Vec<bool>,
 }
 
 impl Sums {
-    fn with_capacity(n: usize, nulls: bool) -> Self {
+    pub(super) fn with_capacity(n: usize, nulls: bool) -> Self {
         Sums {
             cols: std::array::from_fn(|_| Vec::with_capacity(n)),
             valid: if nulls { Vec::with_capacity(n) } else { Vec::new() },
@@ -54,7 +54,7 @@ impl Sums {
     }
 
     #[inline]
-    fn push(&mut self, s: &FourMomentum) {
+    pub(super) fn push(&mut self, s: &FourMomentum) {
         let [px, py, pz, e, pt, mass] = &mut self.cols;
         px.push(s.px);
         py.push(s.py);
