@@ -95,6 +95,28 @@ async fn one_file_is_split_at_clusters_and_explain_analyze_shows_scan_metrics() 
     for key in ["sample_entries", "sample_sum_I", "sample_sum_n"] {
         assert!(row.contains(&format!(" {} ", want.i64(key))), "{key} = {} not in\n{row}", want.i64(key));
     }
+    // A scan counts its own reads: the same query again in the same session (the file's metadata parsed once,
+    // shared) reports the same bytes, at least the compressed baskets of `n` that uproot finds.
+    let q = "EXPLAIN ANALYZE SELECT sum(n) FROM s";
+    let (first, second) = (sql_text(&ctx, q).await, sql_text(&ctx, q).await);
+    let metric = |plan: &str, name: &str| -> u64 {
+        plan.split(name)
+            .skip(1)
+            .map(|t| t.chars().take_while(char::is_ascii_digit).collect::<String>().parse::<u64>().unwrap_or(0))
+            .sum()
+    };
+    assert_eq!(metric(&first, "requests="), metric(&second, "requests="), "{first}\n{second}");
+    let bytes = |plan: &str| plan.split("bytes_read=").nth(1).map(|t| t.split(',').next().unwrap_or("").to_string());
+    assert_eq!(bytes(&first), bytes(&second), "{first}\n{second}");
+    let read = bytes(&first).unwrap_or_default(); // DataFusion's count display: "812", "1.35 K", "3.67 M"
+    let (number, scale) = match read.split_once(' ') {
+        Some((n, "K")) => (n, 1e3),
+        Some((n, "M")) => (n, 1e6),
+        _ => (read.as_str(), 1.0),
+    };
+    let read = number.parse::<f64>().unwrap_or(0.0) * scale;
+    let baskets = want.i64("sample_n_compressed_bytes") as f64;
+    assert!(read >= baskets * 0.99, "bytes_read {read} < the {baskets} compressed bytes of n's baskets\n{first}");
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::object_store::ObjectStoreUrl;
 use hadron_root::arrow::{ReadOptions, TreeReader};
-use hadron_root::bytes::{LocalFile, ObjectStoreSource};
+use hadron_root::bytes::{LocalFile, ObjectStoreSource, SharedSource};
 use hadron_root::rntuple::{ANCHOR_CLASSES, RNTuple};
 use hadron_root::tree::{Tree, is_tree_class, read_tree};
 use hadron_root::{RootFile, TableReader};
@@ -30,13 +30,16 @@ pub fn display_name(url: &ObjectStoreUrl, meta: &ObjectMeta) -> String {
 /// Opens `meta` in `store`: local files through `pread`, everything else through the store
 /// (vectored `get_ranges`, so `root://` reads become `kXR_readv`).
 pub async fn open_file(store: &Arc<dyn ObjectStore>, url: &ObjectStoreUrl, meta: &ObjectMeta) -> Result<RootFile> {
+    RootFile::open(byte_source(store, url, meta)?).await.map_err(root_err)
+}
+
+/// A fresh byte source for `meta` (a local file descriptor, or a handle on the store), with its own I/O counters.
+fn byte_source(store: &Arc<dyn ObjectStore>, url: &ObjectStoreUrl, meta: &ObjectMeta) -> Result<SharedSource> {
     let name = display_name(url, meta);
     if url.as_str() == "file:///" {
-        let local = LocalFile::open(&name).map_err(root_err)?;
-        return RootFile::open(Arc::new(local)).await.map_err(root_err);
+        return Ok(Arc::new(LocalFile::open(&name).map_err(root_err)?));
     }
-    let source = ObjectStoreSource::with_size(store.clone(), meta.location.clone(), name, meta.size);
-    RootFile::open(Arc::new(source)).await.map_err(root_err)
+    Ok(Arc::new(ObjectStoreSource::with_size(store.clone(), meta.location.clone(), name, meta.size)))
 }
 
 /// The files [`open_table`] opened, by object (store, path, size, modification time, e-tag) and table name.
@@ -55,7 +58,8 @@ static OPENED: LazyLock<Mutex<HashMap<OpenedKey, Opened>>> = LazyLock::new(Defau
 /// One query opens a file several times — for its schema (`CREATE EXTERNAL TABLE`), its statistics (planning)
 /// and once per partition scanning it — and each time would read and parse the same header, keys and TTree
 /// metadata again (a millisecond or more for a NanoAOD tree). The parsed file and table are kept instead, keyed
-/// by the object's size, modification time and e-tag, so a rewritten file is opened afresh.
+/// by the object's size, modification time and e-tag, so a rewritten file is opened afresh. Every caller reads
+/// through a byte source of its own, so a scan's `bytes_read` and `requests` count its own reads only.
 pub async fn open_table(
     store: &Arc<dyn ObjectStore>,
     url: &ObjectStoreUrl,
@@ -70,8 +74,9 @@ pub async fn open_table(
         meta.e_tag.clone(),
         name.map(str::to_string),
     );
-    if let Some(found) = OPENED.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return Ok(found.clone());
+    let cached = OPENED.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+    if let Some((file, found, table)) = cached {
+        return Ok((file.with_source(byte_source(store, url, meta)?).map_err(root_err)?, found, table));
     }
     let file = open_file(store, url, meta).await?;
     let (found, table) = Table::find(&file, name).await?;

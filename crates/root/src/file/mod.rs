@@ -65,6 +65,20 @@ impl RootFile {
         Ok(RootFile { source, header, root, streamers: Arc::default() })
     }
 
+    /// The same file read through another byte source of the same length — its own connection and I/O counters
+    /// — sharing the header, root directory and streamers already read.
+    pub fn with_source(&self, source: SharedSource) -> Result<RootFile> {
+        if source.len() != self.source.len() {
+            return Err(Error::Internal(format!(
+                "{}: a {}-byte source cannot stand for a {}-byte file",
+                self.name(),
+                source.len(),
+                self.source.len()
+            )));
+        }
+        Ok(RootFile { source, ..self.clone() })
+    }
+
     /// The file name or URL.
     pub fn name(&self) -> &str {
         self.source.name()
