@@ -142,6 +142,41 @@ async fn limit_and_projection_read_only_what_is_asked() {
 }
 
 #[tokio::test]
+async fn where_is_evaluated_in_the_scan_and_keeps_uproots_events() {
+    let Some(want) = Reference::load("where_is_evaluated_in_the_scan_and_keeps_uproots_events") else { return };
+    // Small batches: the selection meets many batches, some partly kept, and two partitions.
+    let mut config = session_config().with_target_partitions(2).with_batch_size(333);
+    config.options_mut().optimizer.repartition_file_min_size = 0;
+    config.options_mut().sql_parser.enable_ident_normalization = false;
+    let ctx = session_context_with(config);
+    let sql = format!(
+        "CREATE EXTERNAL TABLE e STORED AS ROOT LOCATION '{}' OPTIONS ('tree' 'Events')",
+        testdata("nanoaod_like.root")
+    );
+    ctx.sql(&sql).await.unwrap().collect().await.unwrap();
+    let selected = "FROM e WHERE nJet >= 3 AND MET_pt > 20";
+    // The predicate runs in the scan (it reads nJet and MET_pt besides the output): no FilterExec above it.
+    let plan = sql_text(&ctx, &format!("EXPLAIN SELECT Jet_pt {selected}")).await;
+    assert!(plan.contains("predicate=nJet@") && !plan.contains("FilterExec"), "{plan}");
+    assert_eq!(scalar_i64(&ctx, &format!("SELECT count(*) {selected}")).await, want.i64("nano_selected"));
+    let jets = format!("SELECT sum(cardinality(Jet_pt)) {selected}");
+    assert_eq!(scalar_i64(&ctx, &jets).await, want.i64("nano_selected_jets"));
+    let pt = scalar_f64(&ctx, &format!("SELECT sum(array_sum(CAST(Jet_pt AS DOUBLE[]))) {selected}")).await;
+    assert!((pt - want.f64("nano_selected_jet_pt_sum")).abs() < 1e-9 * pt.abs(), "{pt}");
+    let charge = format!("SELECT sum(array_sum(CAST(Muon_charge AS BIGINT[]))) {selected}");
+    assert_eq!(scalar_i64(&ctx, &charge).await, want.i64("nano_selected_muon_charge_sum"));
+    // A limit counts selected events, not entries read.
+    let first = sql_text(&ctx, &format!("SELECT event {selected} ORDER BY event LIMIT 7")).await;
+    let events = want.i64_list("nano_first_selected_events");
+    assert_eq!(events.len(), 7);
+    for e in events {
+        assert!(first.contains(&format!(" {} ", e)), "event {e} missing in\n{first}");
+    }
+    let limited = format!("SELECT count(*) FROM (SELECT Jet_pt {selected} LIMIT 7)");
+    assert_eq!(scalar_i64(&ctx, &limited).await, 7);
+}
+
+#[tokio::test]
 async fn errors_name_the_files() {
     let ctx = session_context();
     // Two files whose only tables differ: the second file is named with the first.

@@ -7,9 +7,9 @@ WITH objects AS (
            array_transform(arrays_zip(Jet_eta, Jet_phi), j -> named_struct('eta', j['1'], 'phi', j['2'])) AS jets,
            array_concat(
                array_transform(arrays_zip(Electron_pt, Electron_eta, Electron_phi),
-                               l -> named_struct('eta', l['2'], 'phi', l['3'], 'w', CASE WHEN l['1'] > 10 THEN 1.0 ELSE 0.0 END)),
+                               l -> named_struct('eta', l['2'], 'phi', l['3'], 'w', CAST(l['1'] > 10 AS DOUBLE))),
                array_transform(arrays_zip(Muon_pt, Muon_eta, Muon_phi),
-                               l -> named_struct('eta', l['2'], 'phi', l['3'], 'w', CASE WHEN l['1'] > 10 THEN 1.0 ELSE 0.0 END))
+                               l -> named_struct('eta', l['2'], 'phi', l['3'], 'w', CAST(l['1'] > 10 AS DOUBLE)))
            ) AS leptons
     FROM events
 ),

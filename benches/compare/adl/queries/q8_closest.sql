@@ -3,7 +3,9 @@
 -- 91.2 GeV. Histogram: 100 bins in [15, 250) GeV. The closest opposite-charge ee and mumu pairs come from
 -- closest_combination (charges summing to 0); the closer of the two wins, the ee pair on a tie (in the
 -- concatenated electrons-then-muons order every ee pair precedes every mumu pair). Its members are positions in
--- the concatenated lepton lists (muons shifted by the number of electrons).
+-- the concatenated lepton lists (muons shifted by the number of electrons). An event without an SFOS pair keeps a
+-- NULL pair, hence a NULL lead and a NULL mT, which histogram() skips (a `WHERE ze IS NOT NULL OR zm IS NOT NULL`
+-- would be pushed below the projection by DataFusion's optimizer and search the pairs twice).
 WITH l AS (
     SELECT MET_pt, MET_phi,
            closest_combination(Electron_pt, Electron_eta, Electron_phi, Electron_mass, 2, 91.2, Electron_charge) AS ze,
@@ -18,7 +20,6 @@ pair AS (
            CASE WHEN zm IS NULL OR (ze IS NOT NULL AND abs(ze['mass'] - 91.2) <= abs(zm['mass'] - 91.2))
                 THEN ze['members'] ELSE array_transform(zm['members'], i -> i + ne) END AS p
     FROM l
-    WHERE ze IS NOT NULL OR zm IS NOT NULL
 ),
 lead AS (
     SELECT MET_pt, MET_phi, pt, phi,

@@ -22,6 +22,7 @@ use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_expr::utils::collect_columns;
 
 use super::HEP_SECTION;
+use super::binning::{self, AsF64, Axis};
 use super::lists::{ListView, is_list, list_field};
 
 /// The most bins a histogram may have (the counts live in one list per partition).
@@ -55,35 +56,6 @@ fn sums_type() -> DataType {
 fn is_selection(w: &DataType) -> bool {
     let item = if is_list(w) { list_field(w).data_type().clone() } else { w.clone() };
     item == DataType::Boolean
-}
-
-/// The axis: `nbins` equal bins over [lo, hi).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Axis {
-    nbins: usize,
-    lo: f64,
-    hi: f64,
-}
-
-impl Axis {
-    fn new(nbins: usize, lo: f64, hi: f64) -> Axis {
-        Axis { nbins, lo, hi }
-    }
-
-    /// ROOT's `TAxis::FindBin` on a fixed-bin axis: 0 below `lo`, nbins + 1 at or above `hi` (and for NaN),
-    /// else 1 + ⌊nbins (x − lo) / (hi − lo)⌋ computed in that order, in double precision, as ROOT does. (A
-    /// multiplied first guess, or branch-free selects, measured no faster on this machine: the cost is the
-    /// unpredictable in-range test of data spilling over both edges, not the division.)
-    #[inline]
-    fn bin(&self, x: f64) -> usize {
-        if x < self.lo {
-            0
-        } else if x >= self.hi || x.is_nan() {
-            self.nbins + 1
-        } else {
-            (1 + (self.nbins as f64 * (x - self.lo) / (self.hi - self.lo)) as usize).min(self.nbins + 1)
-        }
-    }
 }
 
 /// The value of a constant argument (no column in it), evaluated once.
@@ -191,7 +163,7 @@ impl AggregateUDFImpl for HistogramUdaf {
             return plan_err("DISTINCT is not supported");
         }
         let axis = axis_of(args.exprs)?;
-        let bins = axis.nbins + 2;
+        let bins = axis.len();
         let contents = match args.expr_fields.get(4) {
             Some(w) if !is_selection(w.data_type()) => Contents::Sums(vec![0.0; bins]),
             _ => Contents::Counts(vec![0; bins]),
@@ -389,23 +361,6 @@ fn elements(x: &ArrayRef) -> Result<(Float64Array, Vec<Option<Range<usize>>>)> {
     })
 }
 
-/// The element type's value as `f64`.
-trait AsF64: Copy {
-    fn as_f64(self) -> f64;
-}
-
-macro_rules! as_f64 {
-    ($($t:ty),*) => {$(
-        impl AsF64 for $t {
-            #[inline]
-            fn as_f64(self) -> f64 {
-                self as f64
-            }
-        }
-    )*};
-}
-as_f64!(f64, f32, i8, i16, i32, i64, u8, u16, u32, u64);
-
 fn fill_primitive<T: ArrowPrimitiveType>(
     counts: &mut [i64],
     axis: Axis,
@@ -414,21 +369,8 @@ fn fill_primitive<T: ArrowPrimitiveType>(
 ) where
     T::Native: AsF64,
 {
-    let slice = &values.values()[range.clone()];
-    match values.nulls().filter(|n| n.null_count() > 0) {
-        None => {
-            for &x in slice {
-                counts[axis.bin(x.as_f64())] += 1;
-            }
-        }
-        Some(nulls) => {
-            for (j, &x) in range.zip(slice) {
-                if nulls.is_valid(j) {
-                    counts[axis.bin(x.as_f64())] += 1;
-                }
-            }
-        }
-    }
+    let keep = values.nulls().filter(|n| n.null_count() > 0).map(|n| n.inner().slice(range.start, range.len()));
+    binning::count(counts, axis, &values.values()[range], keep.as_ref());
 }
 
 /// The weights of a weighted fill: booleans select, numbers weigh.
@@ -462,19 +404,17 @@ where
             if let Some(v) = &x_valid {
                 keep = &keep & v;
             }
-            for j in keep.set_indices() {
-                counts[axis.bin(values[j].as_f64())] += 1;
-            }
+            binning::count(counts, axis, values, Some(&keep));
         }
         (Weights::Weigh(f), Contents::Sums(sums)) => {
             let ws = &f.values()[w_start..w_start + n];
-            let w_valid = f.nulls().map(|v| v.inner().slice(w_start, n));
-            for (j, (&x, &w)) in values.iter().zip(ws).enumerate() {
-                let valid = x_valid.as_ref().is_none_or(|v| v.value(j)) && w_valid.as_ref().is_none_or(|v| v.value(j));
-                if valid {
-                    sums[axis.bin(x.as_f64())] += w;
-                }
-            }
+            let keep = match (x_valid, f.nulls()) {
+                (None, None) => None,
+                (Some(x), None) => Some(x),
+                (None, Some(w)) => Some(w.inner().slice(w_start, n)),
+                (Some(x), Some(w)) => Some(&x & &w.inner().slice(w_start, n)),
+            };
+            binning::sum(sums, axis, values, ws, keep.as_ref());
         }
         // Booleans count, numbers sum: the accumulator was made for the type of w.
         _ => return Err(DataFusionError::Internal("histogram: the weights do not match the contents".to_string())),
@@ -567,25 +507,5 @@ impl Accumulator for HistogramAccumulator {
                 Contents::Counts(c) => c.capacity() * size_of::<i64>(),
                 Contents::Sums(s) => s.capacity() * size_of::<f64>(),
             }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bins_follow_root_find_bin() {
-        let axis = Axis::new(4, 0.0, 2.0);
-        let bins: Vec<usize> = [-1.0, -0.0, 0.0, 0.49, 0.5, 1.99, 2.0, 5.0, f64::NAN, f64::NEG_INFINITY, f64::INFINITY]
-            .iter()
-            .map(|&x| axis.bin(x))
-            .collect();
-        assert_eq!(bins, [0, 1, 1, 1, 2, 4, 5, 5, 5, 0, 5]);
-        // Just below hi, where nbins (x − lo) / (hi − lo) may round up to nbins: ROOT's formula says overflow
-        // only when it does; never past the overflow bin.
-        let axis = Axis::new(3, 0.0, 0.3);
-        let x = f64::from_bits(0.3f64.to_bits() - 1);
-        assert_eq!(axis.bin(x), (1 + (3.0 * x / 0.3) as usize).min(4));
     }
 }

@@ -12,6 +12,10 @@ pub fn delta_phi(phi1: f64, phi2: f64) -> f64 {
 /// An angle wrapped into [−π, π).
 #[inline]
 pub fn wrap_phi(angle: f64) -> f64 {
+    // Already inside: the formula below returns the angle itself (k = 0, or k = 1 and back), without its floor.
+    if (-PI..PI).contains(&angle) {
+        return angle;
+    }
     let wrapped = angle - TAU * ((angle + PI) / TAU).floor();
     // Rounding can land exactly on the open end of the interval.
     if wrapped >= PI {

@@ -5,7 +5,9 @@
 //! shell can show it (`\h delta_r`).
 
 pub mod argminmax;
+pub mod array_concat;
 pub mod array_filter;
+mod binning;
 pub mod cardinality;
 pub mod closest_combination;
 pub mod combination_p4;
@@ -29,6 +31,7 @@ use datafusion::logical_expr::{AggregateUDF, DocSection, HigherOrderUDF, ScalarU
 use datafusion::prelude::SessionContext;
 
 use argminmax::ArgExtremumUdf;
+use array_concat::ArrayConcatUdf;
 use array_filter::ArrayFilterUdf;
 use cardinality::CardinalityUdf;
 use closest_combination::ClosestCombinationUdf;
@@ -87,5 +90,6 @@ pub fn register_all(ctx: &SessionContext) {
         ctx.register_udaf(udaf);
     }
     ctx.register_udf(ScalarUDF::new_from_impl(CardinalityUdf::default()));
+    ctx.register_udf(ScalarUDF::new_from_impl(ArrayConcatUdf::default()));
     ctx.register_higher_order_function(Arc::new(HigherOrderUDF::new_from_impl(ArrayFilterUdf::default())));
 }

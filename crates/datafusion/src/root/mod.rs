@@ -4,6 +4,7 @@
 //! across files) and `metrics` (`EXPLAIN ANALYZE`); `table` builds tables from locations.
 
 pub mod file_format;
+mod filter;
 pub mod layout;
 pub mod metrics;
 pub mod opener;

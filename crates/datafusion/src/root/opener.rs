@@ -17,6 +17,7 @@ use futures::StreamExt;
 use hadron_root::arrow::ReadOptions;
 use object_store::ObjectStore;
 
+use super::filter::ScanFilter;
 use super::layout::{display_name, open_table};
 use super::metrics::{Progress, RootScanMetrics};
 use super::schema::check_file_schema;
@@ -27,8 +28,10 @@ pub struct RootOpener {
     pub(crate) store: Arc<dyn ObjectStore>,
     pub(crate) store_url: ObjectStoreUrl,
     pub(crate) tree: Option<String>,
-    /// The file columns to read, in output order.
+    /// The file columns to read: the output's in output order, then those only `filter` needs.
     pub(crate) projected: SchemaRef,
+    /// The pushed-down predicate and the output columns, if any.
+    pub(crate) filter: Option<ScanFilter>,
     pub(crate) batch_size: usize,
     pub(crate) limit: Option<usize>,
     pub(crate) metrics: RootScanMetrics,
@@ -40,6 +43,7 @@ impl FileOpener for RootOpener {
         let url = self.store_url.clone();
         let tree = self.tree.clone();
         let projected = self.projected.clone();
+        let filter = self.filter.clone();
         let batch_size = self.batch_size;
         let limit = self.limit;
         let metrics = self.metrics.clone();
@@ -51,7 +55,9 @@ impl FileOpener for RootOpener {
                 Some(r) => entry_range(&table.cluster_starts(), table.entries(), meta.size, r.start, r.end),
                 None => 0..table.entries(),
             };
-            if let Some(l) = limit {
+            // The limit counts rows after the predicate (FileStream stops there): only without one does it bound
+            // the entries read.
+            if let Some(l) = limit.filter(|_| filter.is_none()) {
                 entries.end = entries.end.min(entries.start + l as u64);
             }
             let branches = projected.fields().iter().map(|f| f.name().clone()).collect();
@@ -59,15 +65,19 @@ impl FileOpener for RootOpener {
             let reader = table.reader(&root, &name, &options).await?;
             check_file_schema(&display_name(&url, meta), &reader.schema(), &projected)?;
             metrics.open_time.add_elapsed(t0);
-            let state = (root, reader, Progress::default(), metrics);
-            let stream = futures::stream::try_unfold(state, |(root, mut reader, mut progress, metrics)| async move {
-                let batch = reader.next_batch().await.map_err(super::layout::root_err)?;
-                progress.record(&metrics, &root, &reader);
-                Ok::<_, DataFusionError>(batch.map(|b| {
-                    metrics.entries.add(b.num_rows());
-                    (b, (root, reader, progress, metrics))
-                }))
-            });
+            let state = (root, reader, Progress::default(), metrics, filter);
+            let stream =
+                futures::stream::try_unfold(state, |(root, mut reader, mut progress, metrics, filter)| async move {
+                    let batch = reader.next_batch().await.map_err(super::layout::root_err)?;
+                    progress.record(&metrics, &root, &reader);
+                    let Some(batch) = batch else { return Ok::<_, DataFusionError>(None) };
+                    metrics.entries.add(batch.num_rows());
+                    let batch = match &filter {
+                        Some(f) => f.apply(&batch)?,
+                        None => batch,
+                    };
+                    Ok(Some((batch, (root, reader, progress, metrics, filter))))
+                });
             Ok(stream.boxed())
         }))
     }

@@ -56,6 +56,11 @@ impl Reference {
         self.0[key].as_i64().unwrap_or_else(|| panic!("{key} missing"))
     }
 
+    pub fn i64_list(&self, key: &str) -> Vec<i64> {
+        let list = self.0[key].as_array().unwrap_or_else(|| panic!("{key} missing"));
+        list.iter().map(|v| v.as_i64().unwrap_or_else(|| panic!("{key}: {v} is not an integer"))).collect()
+    }
+
     pub fn f64(&self, key: &str) -> f64 {
         self.0[key].as_f64().unwrap_or_else(|| panic!("{key} missing"))
     }
