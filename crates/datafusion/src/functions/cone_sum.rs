@@ -198,15 +198,15 @@ impl Cloud {
 
     fn sum(&self, range: std::ops::Range<usize>, eta: f64, phi: f64, radius: f64, min_dr: Option<f64>) -> f64 {
         let (etas, phis, values) = (self.eta.values(), self.phi.values(), self.value.values());
+        let lower = min_dr.unwrap_or(f64::NEG_INFINITY);
         let mut sum = 0.0;
         for j in range {
             if self.usable.as_ref().is_some_and(|n| n.is_null(j)) {
                 continue;
             }
             let dr = delta_r(etas[j], phis[j], eta, phi);
-            if dr < radius && min_dr.is_none_or(|m| dr > m) {
-                sum += values[j];
-            }
+            // A select, not a jump: whether a particle is inside the cone is anyone's guess.
+            sum += if dr < radius && dr > lower { values[j] } else { 0.0 };
         }
         sum
     }

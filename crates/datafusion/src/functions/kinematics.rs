@@ -9,15 +9,29 @@ pub fn delta_phi(phi1: f64, phi2: f64) -> f64 {
     wrap_phi(phi1 - phi2)
 }
 
-/// An angle wrapped into [−π, π).
+/// An angle wrapped into [−π, π): angle − 2π·⌊(angle + π) / 2π⌋, then one step back where rounding landed on the
+/// open end. Within [−2π, 2π] (every difference of two angles in [−π, π]) the number of turns is read from two
+/// comparisons instead of the floor — the same number, or (just below π, where the quotient rounds up to 1) a turn
+/// that the last step takes back exactly — so the result is the same without a branch on the data.
 #[inline]
 pub fn wrap_phi(angle: f64) -> f64 {
-    // Already inside: the formula below returns the angle itself (k = 0, or k = 1 and back), without its floor.
-    if (-PI..PI).contains(&angle) {
-        return angle;
-    }
-    let wrapped = angle - TAU * ((angle + PI) / TAU).floor();
-    // Rounding can land exactly on the open end of the interval.
+    let turns = if angle.abs() <= TAU {
+        ((angle >= PI) as i32 - (angle < -PI) as i32) as f64
+    } else {
+        ((angle + PI) / TAU).floor()
+    };
+    back_into_range(angle - TAU * turns)
+}
+
+/// The general formula, floor and all (the reference of `wrap_phi`'s comparisons in the tests).
+#[cfg(test)]
+fn wrap_phi_by_floor(angle: f64) -> f64 {
+    back_into_range(angle - TAU * ((angle + PI) / TAU).floor())
+}
+
+/// Rounding can land exactly on the open end of the interval.
+#[inline]
+fn back_into_range(wrapped: f64) -> f64 {
     if wrapped >= PI {
         wrapped - TAU
     } else if wrapped < -PI {
@@ -112,6 +126,27 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0)
+    }
+
+    #[test]
+    fn wrap_by_comparisons_equals_wrap_by_floor() {
+        let mut angles = vec![0.0, -0.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e300, -1e300];
+        // Every edge of the comparisons and of the floor, and 256 ulps either side of it.
+        for edge in [PI, -PI, TAU, -TAU, 3.0 * PI, -3.0 * PI, 0.0] {
+            let mut up = edge;
+            let mut down = edge;
+            for _ in 0..256 {
+                angles.extend([up, down]);
+                up = up.next_up();
+                down = down.next_down();
+            }
+        }
+        // And a sweep over [-4π, 4π].
+        angles.extend((0..200_001).map(|i| -4.0 * PI + 8.0 * PI * i as f64 / 200_000.0));
+        for a in angles {
+            let (got, want) = (wrap_phi(a), wrap_phi_by_floor(a));
+            assert!(got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()), "{a:e}: {got:e} vs {want:e}");
+        }
     }
 
     #[test]
