@@ -105,6 +105,7 @@ pub async fn run(args: ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         branches: args.branches.clone(),
         entries: args.entries.as_deref().map(parse_entries).transpose()?,
         batch_size: args.batch_size.max(1),
+        parallel: true,
     };
     // Open every input first: a bad file fails before anything is written.
     let inputs = crate::input::expand(&args.inputs).await?;

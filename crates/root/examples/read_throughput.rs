@@ -72,7 +72,7 @@ struct Report {
 
 async fn read_arrow(a: &Args) -> hadron_root::Result<Report> {
     let file = RootFile::open_path(&a.file).await?;
-    let options = ReadOptions { branches: a.branches.clone(), entries: None, batch_size: a.batch_size };
+    let options = ReadOptions { branches: a.branches.clone(), entries: None, batch_size: a.batch_size, parallel: true };
     let mut reader = TreeReader::open(&file, &a.tree, &options).await?;
     let mut r = Report { columns: reader.schema().fields().len(), ..Report::default() };
     while let Some(batch) = reader.next_batch().await? {

@@ -281,7 +281,8 @@ fn entry_range_and_projection() {
     let (_, full) = block_on(read_rntuple(&rf, "ntuple", &all)).unwrap();
     let full: Vec<i32> = full.iter().flat_map(|b| b.column(0).as_primitive::<Int32Type>().values().to_vec()).collect();
     assert_eq!(full.len(), 1000);
-    let part = ReadOptions { branches: Some(vec!["one".into()]), entries: Some(95..412), batch_size: 50 };
+    let part =
+        ReadOptions { branches: Some(vec!["one".into()]), entries: Some(95..412), batch_size: 50, parallel: true };
     let (schema, batches) = block_on(read_rntuple(&rf, "ntuple", &part)).unwrap();
     assert_eq!(schema.fields().len(), 1);
     assert!(batches.iter().all(|b| b.num_rows() <= 50));

@@ -66,6 +66,13 @@ struct Best {
     members: [usize; MAX_K],
 }
 
+/// Whether some k-combination of `charges` sums to zero.
+fn any_neutral(charges: &[f64], k: usize) -> bool {
+    let mut found = false;
+    for_each_combination(charges.len(), k, |idx| found |= idx.iter().map(|&i| charges[i]).sum::<f64>() == 0.0);
+    found
+}
+
 /// Searches the objects of one row; `None` when no combination qualifies.
 fn closest(objects: &[FourMomentum], valid: &[bool], charges: Option<&[f64]>, k: usize, target: f64) -> Option<Best> {
     let mut best: Option<Best> = None;
@@ -175,7 +182,13 @@ impl ScalarUDFImpl for ClosestCombinationUdf {
         for i in 0..rows {
             let r = lead.offsets.range(i);
             let row_null = aligned.row_nulls.as_ref().is_some_and(|n| n.is_null(i));
-            let best = if row_null || r.len() < k {
+            if !row_null && r.len() >= k {
+                charges.clear();
+                charges.extend(charge.iter().flat_map(|q| r.clone().map(|j| q.at(j))));
+            }
+            // With charges, a row none of whose combinations is neutral (two muons of one sign) has no answer:
+            // its four-momenta (sinh, cosh, sin, cos each) are not computed.
+            let best = if row_null || r.len() < k || (charge.is_some() && !any_neutral(&charges, k)) {
                 None
             } else {
                 objects.clear();
@@ -184,8 +197,6 @@ impl ScalarUDFImpl for ClosestCombinationUdf {
                 );
                 valid.clear();
                 valid.extend(r.clone().map(|j| aligned.element_nulls.as_ref().is_none_or(|n| n.is_valid(j))));
-                charges.clear();
-                charges.extend(charge.iter().flat_map(|q| r.clone().map(|j| q.at(j))));
                 closest(&objects, &valid, charge.map(|_| charges.as_slice()), k, target)
             };
             sums.push(&best.as_ref().map_or(FourMomentum::default(), |b| b.sum));
@@ -283,5 +294,22 @@ mod tests {
         assert_ne!(best.members[..2], [2, 3]);
         assert!(closest(&objects, &valid, Some(&[1.0, 1.0, 1.0, 1.0]), 2, 5.9).is_none());
         assert!(closest(&objects[..1], &valid, None, 2, 5.9).is_none());
+    }
+
+    #[test]
+    fn a_row_without_a_neutral_combination_is_skipped_before_its_four_momenta() {
+        assert!(any_neutral(&[1.0, -1.0], 2));
+        assert!(any_neutral(&[1.0, 1.0, -1.0], 2));
+        assert!(!any_neutral(&[1.0, 1.0, 1.0], 2));
+        assert!(!any_neutral(&[-1.0, -1.0], 2));
+        assert!(any_neutral(&[1.0, 1.0, -2.0], 3));
+        assert!(!any_neutral(&[1.0, 1.0, -1.0], 3));
+        assert!(!any_neutral(&[f64::NAN, -1.0], 2));
+        // The skip agrees with the search: no neutral combination, no answer.
+        let objects = [massless(1.0, 0.0, 0.0), massless(-1.0, 0.0, 0.0), massless(0.0, 3.0, 0.0)];
+        for charges in [[1.0, 1.0, 1.0], [1.0, -1.0, 1.0], [-1.0, -1.0, 1.0], [1.0, 1.0, -1.0]] {
+            let found = closest(&objects, &[true; 3], Some(&charges), 2, 2.0).is_some();
+            assert_eq!(found, any_neutral(&charges, 2), "{charges:?}");
+        }
     }
 }

@@ -33,6 +33,8 @@ pub struct RootOpener {
     /// The pushed-down predicate and the output columns, if any.
     pub(crate) filter: Option<ScanFilter>,
     pub(crate) batch_size: usize,
+    /// Whether one reader may use rayon's pool (the scan runs as one partition) or reads on its own thread.
+    pub(crate) parallel: bool,
     pub(crate) limit: Option<usize>,
     pub(crate) metrics: RootScanMetrics,
 }
@@ -45,6 +47,7 @@ impl FileOpener for RootOpener {
         let projected = self.projected.clone();
         let filter = self.filter.clone();
         let batch_size = self.batch_size;
+        let parallel = self.parallel;
         let limit = self.limit;
         let metrics = self.metrics.clone();
         Ok(Box::pin(async move {
@@ -61,7 +64,7 @@ impl FileOpener for RootOpener {
                 entries.end = entries.end.min(entries.start + l as u64);
             }
             let branches = projected.fields().iter().map(|f| f.name().clone()).collect();
-            let options = ReadOptions { branches: Some(branches), entries: Some(entries), batch_size };
+            let options = ReadOptions { branches: Some(branches), entries: Some(entries), batch_size, parallel };
             let reader = table.reader(&root, &name, &options).await?;
             check_file_schema(&display_name(&url, meta), &reader.schema(), &projected)?;
             metrics.open_time.add_elapsed(t0);

@@ -82,6 +82,8 @@ impl FileSource for RootSource {
             projected: read,
             filter,
             batch_size: self.batch_size.unwrap_or(8192),
+            // Several partitions already keep the cores busy: each reads on its own thread.
+            parallel: base_config.file_groups.len() <= 1,
             limit: base_config.limit,
             metrics: RootScanMetrics::new(&self.metrics, partition),
         });

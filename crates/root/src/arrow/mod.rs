@@ -39,11 +39,15 @@ pub struct ReadOptions {
     pub entries: Option<Range<u64>>,
     /// Target rows per batch (batches are also cut at cluster boundaries).
     pub batch_size: usize,
+    /// Decompress a batch's baskets and decode its columns on rayon's pool (the default); a caller that already
+    /// keeps every core busy with readers of its own (DataFusion's partitions) reads on the calling thread and
+    /// saves the hand-over to the pool and back on every batch.
+    pub parallel: bool,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { branches: None, entries: None, batch_size: 65_536 }
+        ReadOptions { branches: None, entries: None, batch_size: 65_536, parallel: true }
     }
 }
 

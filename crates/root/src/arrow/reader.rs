@@ -1,7 +1,8 @@
 //! arrow/reader (layer 6): streams RecordBatches of a projection and entry range of a TTree.
 //!
 //! Each batch covers an entry range; the baskets of the projected branches that overlap it are
-//! read in one coalesced request, decompressed in parallel, decoded, and dropped once behind.
+//! read in one coalesced request, decompressed in parallel (or, where the caller runs many readers at once, on
+//! the calling thread), decoded, and dropped once behind.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -51,6 +52,8 @@ pub struct TreeReader {
     range: Range<u64>,
     next: u64,
     batch_size: usize,
+    /// Decompress and decode on rayon's pool (see `ReadOptions::parallel`).
+    parallel: bool,
     cache: HashMap<usize, Vec<Arc<BasketData>>>,
     metrics: Arc<ReadMetrics>,
 }
@@ -156,6 +159,7 @@ impl TreeReader {
             next: range.start,
             range,
             batch_size: options.batch_size.max(1),
+            parallel: options.parallel,
             cache: HashMap::new(),
             metrics: Arc::new(ReadMetrics::default()),
         })
@@ -230,20 +234,20 @@ impl TreeReader {
         let raw = read_ranges(self.file.source().as_ref(), &ranges, CoalesceConfig::default()).await?;
         let metrics = self.metrics.clone();
         let index = &self.index;
-        let decoded: Vec<Result<(usize, Arc<BasketData>)>> = wanted
-            .par_iter()
-            .zip(raw.par_iter())
-            .map(|((b, loc), bytes)| {
-                let t = Instant::now();
-                let d = decode_basket(bytes, loc)
-                    .in_object_with(|| format!("{}/basket@{}", index.branches[*b].name, loc.seek))?;
-                metrics.decompress_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
-                metrics.baskets.fetch_add(1, Ordering::Relaxed);
-                metrics.compressed_bytes.fetch_add(loc.bytes as u64, Ordering::Relaxed);
-                metrics.uncompressed_bytes.fetch_add(d.data.len() as u64, Ordering::Relaxed);
-                Ok((*b, Arc::new(d)))
-            })
-            .collect();
+        let decode = |((b, loc), bytes): (&(usize, BasketLocator), &bytes::Bytes)| {
+            let t = Instant::now();
+            let d = decode_basket(bytes, loc)
+                .in_object_with(|| format!("{}/basket@{}", index.branches[*b].name, loc.seek))?;
+            metrics.decompress_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            metrics.baskets.fetch_add(1, Ordering::Relaxed);
+            metrics.compressed_bytes.fetch_add(loc.bytes as u64, Ordering::Relaxed);
+            metrics.uncompressed_bytes.fetch_add(d.data.len() as u64, Ordering::Relaxed);
+            Ok((*b, Arc::new(d)))
+        };
+        let decoded: Vec<Result<(usize, Arc<BasketData>)>> = match self.parallel {
+            true => wanted.par_iter().zip(raw.par_iter()).map(decode).collect(),
+            false => wanted.iter().zip(raw.iter()).map(decode).collect(),
+        };
         for d in decoded {
             let (b, basket) = d?;
             self.cache.entry(b).or_default().push(basket);
@@ -257,12 +261,12 @@ impl TreeReader {
         let t = Instant::now();
         let n = (chunk.end - chunk.start) as usize;
         let src = ChunkPieces { cache: &self.cache, chunk: chunk.clone(), index: &self.index };
-        let arrays: Vec<Result<arrow_array::ArrayRef>> = self
-            .columns
-            .par_iter()
-            .zip(self.schema.fields().par_iter())
-            .map(|(plan, field)| decode_plan(plan, &src, n).in_object(field.name()))
-            .collect();
+        let decode =
+            |(plan, field): (&Plan, &arrow_schema::FieldRef)| decode_plan(plan, &src, n).in_object(field.name());
+        let arrays: Vec<Result<arrow_array::ArrayRef>> = match self.parallel {
+            true => self.columns.par_iter().zip(self.schema.fields().par_iter()).map(decode).collect(),
+            false => self.columns.iter().zip(self.schema.fields().iter()).map(decode).collect(),
+        };
         let arrays = arrays.into_iter().collect::<Result<Vec<_>>>()?;
         self.metrics.decode_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
         let options = RecordBatchOptions::new().with_row_count(Some(n));

@@ -52,7 +52,7 @@ impl RNTuple {
                 continue;
             }
             let batch = self
-                .read_cluster(cluster, &ids, &schema)
+                .read_cluster(cluster, &ids, &schema, options.parallel)
                 .await
                 .in_object_with(|| format!("{}/cluster {k}", self.path))
                 .in_file(&self.file_name)?;
@@ -68,7 +68,13 @@ impl RNTuple {
         Ok((schema, batches))
     }
 
-    async fn read_cluster(&self, cluster: &Cluster, ids: &[usize], schema: &SchemaRef) -> Result<RecordBatch> {
+    async fn read_cluster(
+        &self,
+        cluster: &Cluster,
+        ids: &[usize],
+        schema: &SchemaRef,
+        parallel: bool,
+    ) -> Result<RecordBatch> {
         let columns = &self.header.schema.columns;
         let mut needed = Vec::new();
         self.tree.needed_columns(&self.header.schema, &cluster.columns, ids, &mut needed);
@@ -101,16 +107,17 @@ impl RNTuple {
         for ((c, _), b) in owners.iter().zip(bytes.iter()) {
             per_column.entry(*c).or_default().push(b.as_ref());
         }
-        let decoded: Vec<(usize, ColumnValues)> = needed
-            .par_iter()
-            .map(|&c| {
-                let record = columns.get(c).ok_or_else(|| Error::Internal(format!("column {c} out of range")))?;
-                let empty = Vec::new();
-                let raw = per_column.get(&c).unwrap_or(&empty);
-                let pages = cluster.columns.get(c);
-                decode_column(record, pages, raw).map(|v| (c, v)).map_err(|e| e.in_object(&format!("column {c}")))
-            })
-            .collect::<Result<_>>()?;
+        let decode = |&c: &usize| {
+            let record = columns.get(c).ok_or_else(|| Error::Internal(format!("column {c} out of range")))?;
+            let empty = Vec::new();
+            let raw = per_column.get(&c).unwrap_or(&empty);
+            let pages = cluster.columns.get(c);
+            decode_column(record, pages, raw).map(|v| (c, v)).map_err(|e| e.in_object(&format!("column {c}")))
+        };
+        let decoded: Vec<(usize, ColumnValues)> = match parallel {
+            true => needed.par_iter().map(decode).collect::<Result<_>>()?,
+            false => needed.iter().map(decode).collect::<Result<_>>()?,
+        };
         let cl = ClusterColumns {
             pages: &cluster.columns,
             values: decoded.into_iter().map(|(c, v)| (c, Arc::new(v))).collect(),
