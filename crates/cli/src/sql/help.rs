@@ -1,6 +1,6 @@
 //! help: `\h` lists the session's functions (name, kind, first line of their description) and
 //! `\h NAME` prints one function's documentation (`ScalarUDF::documentation()` and its aggregate and
-//! window kin: description, syntax, arguments, example).
+//! window kin, and the lambda functions: description, syntax, arguments, example).
 
 use std::io::Write;
 use std::sync::Arc;
@@ -39,6 +39,9 @@ fn entries(ctx: &SessionContext) -> Vec<Entry> {
     }
     for (name, f) in state.window_functions() {
         add(name, f.name(), "window", f.documentation());
+    }
+    for (name, f) in state.higher_order_functions() {
+        add(name, f.name(), "lambda", f.documentation());
     }
     for (name, f) in state.table_functions() {
         add(name, f.name(), "table", None);
@@ -155,5 +158,11 @@ mod tests {
         assert!(text.contains("  > SELECT abs(-5);"), "{text}");
         let e = show_text(&ctx, "abss").unwrap_err().to_string();
         assert!(e.contains("no function of that name; nearest: abs"), "{e}");
+        // Lambda (higher-order) functions too: DataFusion's array_filter and Hadron's array_count.
+        let ctx = hadron_datafusion::session_context();
+        let text = show_text(&ctx, "array_count").unwrap();
+        assert!(text.starts_with("array_count (lambda function)\n"), "{text}");
+        assert!(text.contains("array_count(list, x -> predicate)"), "{text}");
+        assert!(show_text(&ctx, "array_filter").unwrap().starts_with("array_filter (lambda function)"));
     }
 }

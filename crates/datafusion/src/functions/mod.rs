@@ -32,7 +32,7 @@ use datafusion::prelude::SessionContext;
 
 use argminmax::ArgExtremumUdf;
 use array_concat::ArrayConcatUdf;
-use array_filter::ArrayFilterUdf;
+use array_filter::{ArrayCountUdf, ArrayFilterUdf};
 use cardinality::CardinalityUdf;
 use closest_combination::ClosestCombinationUdf;
 use combination_p4::CombinationP4Udf;
@@ -92,4 +92,5 @@ pub fn register_all(ctx: &SessionContext) {
     ctx.register_udf(ScalarUDF::new_from_impl(CardinalityUdf::default()));
     ctx.register_udf(ScalarUDF::new_from_impl(ArrayConcatUdf::default()));
     ctx.register_higher_order_function(Arc::new(HigherOrderUDF::new_from_impl(ArrayFilterUdf::default())));
+    ctx.register_higher_order_function(Arc::new(HigherOrderUDF::new_from_impl(ArrayCountUdf::default())));
 }
