@@ -12,9 +12,10 @@ use datafusion::arrow::compute::{concat, take};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::error::Result;
 use datafusion::functions_nested::concat::array_concat_udf;
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature};
+use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl};
 
 use super::lists::{ListView, list_field};
+use super::wrapped::delegate_to_inner;
 
 /// `array_concat`, DataFusion's function behind a gathering kernel for `List` columns.
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -29,35 +30,13 @@ impl Default for ArrayConcatUdf {
 }
 
 impl ScalarUDFImpl for ArrayConcatUdf {
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-
-    fn aliases(&self) -> &[String] {
-        self.inner.aliases()
-    }
-
-    fn signature(&self) -> &Signature {
-        self.inner.signature()
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        self.inner.coerce_types(arg_types)
-    }
-
-    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
-        self.inner.return_type(arg_types)
-    }
+    delegate_to_inner!();
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         if let Some(result) = gather(&args)? {
             return Ok(ColumnarValue::Array(result));
         }
         self.inner.invoke_with_args(args)
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        self.inner.documentation()
     }
 }
 

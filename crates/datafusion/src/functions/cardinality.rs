@@ -9,9 +9,10 @@ use datafusion::arrow::array::UInt64Array;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::error::Result;
 use datafusion::functions_nested::cardinality::cardinality_udf;
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature};
+use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl};
 
 use super::lists::{ListView, list_field};
+use super::wrapped::delegate_to_inner;
 
 /// `cardinality`, DataFusion's function behind a faster kernel for flat lists.
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -26,25 +27,7 @@ impl Default for CardinalityUdf {
 }
 
 impl ScalarUDFImpl for CardinalityUdf {
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-
-    fn aliases(&self) -> &[String] {
-        self.inner.aliases()
-    }
-
-    fn signature(&self) -> &Signature {
-        self.inner.signature()
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        self.inner.coerce_types(arg_types)
-    }
-
-    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
-        self.inner.return_type(arg_types)
-    }
+    delegate_to_inner!();
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         if let [ColumnarValue::Array(array)] = &args.args[..]
@@ -56,9 +39,5 @@ impl ScalarUDFImpl for CardinalityUdf {
             return Ok(ColumnarValue::Array(Arc::new(UInt64Array::new(counts.into(), list.nulls))));
         }
         self.inner.invoke_with_args(args)
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        self.inner.documentation()
     }
 }

@@ -24,6 +24,7 @@ mod numeric;
 pub mod pad;
 pub mod sort_by;
 mod structs;
+mod wrapped;
 
 use std::sync::Arc;
 
