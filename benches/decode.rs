@@ -1,4 +1,4 @@
-//! Criterion benches: branch decoding through the public API — basket decompression, entry
+//! Criterion benches: file and TTree metadata, and branch decoding through the public API — basket decompression, entry
 //! decoding and Arrow assembly of a projection of flat and jagged branches (`TreeReader`), from
 //! committed fixtures held in memory (no file I/O in the measured loop).
 
@@ -58,5 +58,19 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Opening a file and reading its TTree's metadata (keys, streamers, branches and basket tables): what
+/// `CREATE EXTERNAL TABLE` and every first scan of a file pay before any basket.
+fn metadata(c: &mut Criterion) {
+    let path = format!("{}/testdata/nanoaod_like.root", env!("CARGO_MANIFEST_DIR"));
+    let bytes = bytes::Bytes::from(std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")));
+    let open = || {
+        let file =
+            block_on(RootFile::open(Arc::new(MemorySource::new("nanoaod_like.root", bytes.clone())))).expect("open");
+        block_on(file.tree("Events")).expect("tree")
+    };
+    assert!(!open().branches.is_empty());
+    c.bench_function("metadata/nanoaod_like/open+tree", |b| b.iter(open));
+}
+
+criterion_group!(benches, bench, metadata);
 criterion_main!(benches);

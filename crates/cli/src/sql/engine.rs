@@ -6,6 +6,7 @@
 
 use anyhow::Result;
 use datafusion::dataframe::DataFrame;
+use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::SessionContext;
 
 /// The context every statement of one `hadron sql` run shares.
@@ -16,6 +17,12 @@ pub fn context() -> SessionContext {
 /// Plans ONE statement (DDL runs now, queries when their `DataFrame` is executed).
 pub async fn run_statement(ctx: &SessionContext, sql: &str) -> Result<DataFrame> {
     Ok(hadron_datafusion::lambda::sql(ctx, sql).await?)
+}
+
+/// Whether `df` is the answer of a statement that already ran (DDL, `SET`): DataFusion gives those an
+/// empty relation without columns, which would still go through the optimizers and the physical planner.
+pub fn is_done(df: &DataFrame) -> bool {
+    matches!(df.logical_plan(), LogicalPlan::EmptyRelation(e) if !e.produce_one_row && e.schema.fields().is_empty())
 }
 
 /// The statements of `sql` in order, without their `;`, each a substring of `sql` (callers locate

@@ -62,6 +62,10 @@ impl Session {
     async fn sql(&mut self, text: &str, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
         let start = Instant::now();
         let df = engine::run_statement(&self.ctx, text).await?;
+        if engine::is_done(&df) {
+            // DDL and SET ran while planning; their empty answer needs no physical plan.
+            return self.footer(0, true, start.elapsed(), out, err);
+        }
         let mut stream = df.execute_stream().await?;
         let mut emitter = Emitter::new(self.format, stream.schema());
         let mut progress = Progress::new(self.progress && !self.quiet, start);

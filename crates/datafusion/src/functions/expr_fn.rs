@@ -40,6 +40,7 @@ hep_fn! {
     closest_combination: "`closest_combination(pt, eta, phi, m, k, target [, charge])`: the k-combination whose mass is closest to target, as {px, py, pz, e, pt, mass, members}.",
     array_argmin: "`array_argmin(list)`: 1-based position of the first smallest element.",
     array_argmax: "`array_argmax(list)`: 1-based position of the first largest element.",
+    array_drop: "`array_drop(list, positions)`: the list without the elements at the given 1-based positions.",
 }
 
 /// `histogram(x, nbins, lo, hi [, w])` (`args` in that order): the contents of a fixed-bin histogram (underflow,

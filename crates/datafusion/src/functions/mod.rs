@@ -6,6 +6,7 @@
 
 pub mod argminmax;
 pub mod array_concat;
+pub mod array_drop;
 pub mod array_filter;
 mod binning;
 pub mod cardinality;
@@ -33,6 +34,7 @@ use datafusion::prelude::SessionContext;
 
 use argminmax::ArgExtremumUdf;
 use array_concat::ArrayConcatUdf;
+use array_drop::ArrayDropUdf;
 use array_filter::{ArrayCountUdf, ArrayFilterUdf};
 use cardinality::CardinalityUdf;
 use closest_combination::ClosestCombinationUdf;
@@ -73,6 +75,7 @@ pub fn hep_functions() -> Vec<ScalarUDF> {
     udfs.push(ScalarUDF::new_from_impl(ClosestCombinationUdf::default()));
     udfs.push(ScalarUDF::new_from_impl(ArgExtremumUdf::argmin()));
     udfs.push(ScalarUDF::new_from_impl(ArgExtremumUdf::argmax()));
+    udfs.push(ScalarUDF::new_from_impl(ArrayDropUdf::default()));
     udfs
 }
 

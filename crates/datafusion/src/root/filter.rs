@@ -10,7 +10,7 @@ use datafusion::arrow::array::{
     RecordBatchOptions,
 };
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
-use datafusion::arrow::compute::{filter, prep_null_mask_filter};
+use datafusion::arrow::compute::{FilterBuilder, filter, prep_null_mask_filter};
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
 use datafusion::error::{DataFusionError, Result};
 use datafusion::physical_expr::PhysicalExpr;
@@ -37,7 +37,15 @@ impl ScanFilter {
         let columns = if rows == batch.num_rows() {
             columns.to_vec()
         } else {
-            columns.iter().map(|c| filter_column(c, &mask)).collect::<Result<_>>()?
+            // One predicate (its selectivity and strategy worked out once) for the flat columns.
+            let flat = FilterBuilder::new(&mask).optimize().build();
+            columns
+                .iter()
+                .map(|c| match c.data_type() {
+                    DataType::List(_) | DataType::LargeList(_) => filter_column(c, &mask),
+                    _ => Ok(flat.filter(c)?),
+                })
+                .collect::<Result<_>>()?
         };
         let options = RecordBatchOptions::new().with_row_count(Some(rows));
         Ok(RecordBatch::try_new_with_options(self.output.clone(), columns, &options)?)
@@ -53,20 +61,22 @@ pub(crate) fn filter_column(array: &ArrayRef, mask: &BooleanArray) -> Result<Arr
     }
 }
 
-/// A list's selected rows: lengths from the offsets, the values through one element mask.
+/// A list's selected rows: lengths from the offsets, the values through one element mask built from the runs of
+/// selected rows (each run of rows is one run of elements), not row by row.
 fn filter_list<O: OffsetSizeTrait>(list: &GenericListArray<O>, mask: &BooleanArray) -> Result<ArrayRef> {
     let offsets = list.offsets();
     let (first, last) = (offsets[0].as_usize(), offsets[offsets.len() - 1].as_usize());
     let mut lengths = Vec::with_capacity(mask.true_count());
     let mut elements = BooleanBufferBuilder::new(last - first);
-    for (i, w) in offsets.windows(2).enumerate() {
-        let length = (w[1] - w[0]).as_usize();
-        let keep = mask.value(i);
-        elements.append_n(length, keep);
-        if keep {
-            lengths.push(length);
-        }
+    let mut at = first;
+    for (start, end) in mask.values().set_slices() {
+        let (lo, hi) = (offsets[start].as_usize(), offsets[end].as_usize());
+        elements.append_n(lo - at, false);
+        elements.append_n(hi - lo, true);
+        at = hi;
+        lengths.extend(offsets[start..=end].windows(2).map(|w| (w[1] - w[0]).as_usize()));
     }
+    elements.append_n(last - at, false);
     let values = list.values().slice(first, last - first);
     let values = filter_column(&values, &BooleanArray::new(elements.finish(), None))?;
     let nulls = match list.nulls() {

@@ -230,7 +230,11 @@ impl StreamerDb {
 
     /// The layout of `class` at `version`, falling back to any version.
     pub fn get_version(&self, class: &str, version: i32) -> Option<&StreamerInfo> {
-        let v = self.infos.get(&normalize_class_name(class))?;
+        // Class names without spaces or `std::` (TTree, TBranch, …) are their own normalised form.
+        let v = match class.contains([' ', ':']) {
+            false => self.infos.get(class)?,
+            true => self.infos.get(&normalize_class_name(class))?,
+        };
         v.iter().find(|i| i.class_version == version).or_else(|| v.iter().max_by_key(|i| i.class_version))
     }
 

@@ -269,21 +269,58 @@ pub fn read_basic(c: &mut Cursor, t: i32, range: Option<FloatRange>) -> Result<V
 
 /// Reads `n` basic values of type code `t` into [`Value::Ints`] or [`Value::Floats`].
 pub fn read_basic_array(c: &mut Cursor, t: i32, n: usize, range: Option<FloatRange>) -> Result<Value> {
+    if let Some(width) = fixed_width(t) {
+        // Plain big-endian numbers (a branch's basket tables: thousands per TTree): converted straight from the
+        // bytes, without a `Value` per element.
+        let len = n
+            .checked_mul(width)
+            .filter(|&len| len <= c.remaining())
+            .ok_or_else(|| c.error(format!("array of {n} elements is longer than the {} bytes left", c.remaining())))?;
+        return Ok(numbers(c.bytes(len)?, t));
+    }
     let floating = matches!(t, code::FLOAT | code::DOUBLE | code::DOUBLE32 | code::FLOAT16);
     let values = c.array(n, |c| read_basic(c, t, range))?;
     Ok(if floating {
         Value::Floats(values.iter().map(|v| if let Value::Float(f) = v { *f } else { 0.0 }).collect())
     } else {
-        Value::Ints(
-            values
-                .iter()
-                .map(|v| match v {
-                    Value::UInt(u) => *u as i64,
-                    other => other.as_int().unwrap_or(0),
-                })
-                .collect(),
-        )
+        Value::Ints(values.iter().map(|v| v.as_int().unwrap_or(0)).collect())
     })
+}
+
+/// The width in bytes of basic type code `t` when its values are stored as they are (not packed).
+fn fixed_width(t: i32) -> Option<usize> {
+    match t {
+        code::CHAR | code::LEGACY_CHAR | code::UCHAR | code::BOOL => Some(1),
+        code::SHORT | code::USHORT => Some(2),
+        code::INT | code::COUNTER | code::UINT | code::BITS | code::FLOAT => Some(4),
+        code::LONG | code::LONG64 | code::ULONG | code::ULONG64 | code::DOUBLE => Some(8),
+        _ => None,
+    }
+}
+
+/// `bytes` as big-endian numbers of fixed-width type code `t` ([`fixed_width`]): floats as [`Value::Floats`],
+/// integers as [`Value::Ints`] (unsigned 64-bit values wrap, as `read_basic`'s `UInt`s did through `as i64`).
+fn numbers(bytes: &[u8], t: i32) -> Value {
+    fn be<const N: usize>(bytes: &[u8]) -> impl Iterator<Item = [u8; N]> + '_ {
+        bytes.chunks_exact(N).map(|c| {
+            let mut a = [0u8; N];
+            a.copy_from_slice(c);
+            a
+        })
+    }
+    match t {
+        code::FLOAT => Value::Floats(be::<4>(bytes).map(|a| f64::from(f32::from_be_bytes(a))).collect()),
+        code::DOUBLE => Value::Floats(be::<8>(bytes).map(f64::from_be_bytes).collect()),
+        code::CHAR | code::LEGACY_CHAR => Value::Ints(bytes.iter().map(|&b| i64::from(b as i8)).collect()),
+        code::UCHAR => Value::Ints(bytes.iter().map(|&b| i64::from(b)).collect()),
+        code::BOOL => Value::Ints(bytes.iter().map(|&b| i64::from(b != 0)).collect()),
+        code::SHORT => Value::Ints(be::<2>(bytes).map(|a| i64::from(i16::from_be_bytes(a))).collect()),
+        code::USHORT => Value::Ints(be::<2>(bytes).map(|a| i64::from(u16::from_be_bytes(a))).collect()),
+        code::INT | code::COUNTER => Value::Ints(be::<4>(bytes).map(|a| i64::from(i32::from_be_bytes(a))).collect()),
+        code::UINT | code::BITS => Value::Ints(be::<4>(bytes).map(|a| i64::from(u32::from_be_bytes(a))).collect()),
+        code::LONG | code::LONG64 => Value::Ints(be::<8>(bytes).map(i64::from_be_bytes).collect()),
+        _ => Value::Ints(be::<8>(bytes).map(|a| u64::from_be_bytes(a) as i64).collect()),
+    }
 }
 
 fn packing_factor(range: &FloatRange) -> f64 {
@@ -339,5 +376,32 @@ mod tests {
         // Sign bit above the 12-bit mantissa.
         let data = [127, 0x20, 0x00];
         assert_eq!(read_float16(&mut Cursor::new(&data), None).unwrap(), -1.0);
+    }
+
+    #[test]
+    fn basic_arrays_of_every_width() {
+        // Hand-written big-endian bytes for each fixed-width code, and the values they hold.
+        let ints = |t: i32, bytes: &[u8]| read_basic_array(&mut Cursor::new(bytes), t, 2, None).unwrap();
+        assert_eq!(ints(code::CHAR, &[0xff, 0x05]), Value::Ints(vec![-1, 5]));
+        assert_eq!(ints(code::UCHAR, &[0xff, 0x05]), Value::Ints(vec![255, 5]));
+        assert_eq!(ints(code::BOOL, &[0x00, 0x02]), Value::Ints(vec![0, 1]));
+        assert_eq!(ints(code::SHORT, &[0xff, 0xfe, 0x01, 0x00]), Value::Ints(vec![-2, 256]));
+        assert_eq!(ints(code::USHORT, &[0xff, 0xfe, 0x01, 0x00]), Value::Ints(vec![65534, 256]));
+        assert_eq!(ints(code::INT, &[0xff, 0xff, 0xff, 0xfd, 0, 1, 0, 0]), Value::Ints(vec![-3, 65536]));
+        assert_eq!(ints(code::UINT, &[0xff, 0xff, 0xff, 0xfd, 0, 1, 0, 0]), Value::Ints(vec![4294967293, 65536]));
+        let longs = [[0xff; 8], [0, 0, 0, 1, 0, 0, 0, 0]].concat();
+        assert_eq!(ints(code::LONG64, &longs), Value::Ints(vec![-1, 1 << 32]));
+        assert_eq!(ints(code::ULONG64, &longs), Value::Ints(vec![-1, 1 << 32]));
+        // 1.5 = 0x3fc00000 (f32), -2.0 = 0xc000000000000000 (f64).
+        assert_eq!(ints(code::FLOAT, &[0x3f, 0xc0, 0, 0, 0xc0, 0, 0, 0]), Value::Floats(vec![1.5, -2.0]));
+        let doubles = [[0x3f, 0xf8, 0, 0, 0, 0, 0, 0], [0xc0, 0, 0, 0, 0, 0, 0, 0]].concat();
+        assert_eq!(ints(code::DOUBLE, &doubles), Value::Floats(vec![1.5, -2.0]));
+        // The cursor moves past the array; an array longer than the buffer is an error naming the offset.
+        let mut c = Cursor::new(&[0, 0, 0, 7, 9]);
+        assert_eq!(read_basic_array(&mut c, code::INT, 1, None).unwrap(), Value::Ints(vec![7]));
+        assert_eq!(c.pos(), 4);
+        let err = read_basic_array(&mut c, code::INT, 1, None).unwrap_err().to_string();
+        assert!(err.contains("longer than the 1 bytes left"), "{err}");
+        assert!(read_basic_array(&mut Cursor::new(&[]), code::INT, usize::MAX, None).is_err());
     }
 }
