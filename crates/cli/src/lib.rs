@@ -3,6 +3,7 @@
 mod convert;
 mod input;
 mod ls;
+mod report;
 mod sql;
 mod train;
 
@@ -85,7 +86,7 @@ pub fn run_with(args: &[String], terminal: Terminal, out: &mut dyn Write, err: &
     match result {
         Ok(()) => 0,
         Err(e) => {
-            let _ = writeln!(err, "hadron: error: {e:#}");
+            let _ = writeln!(err, "hadron: error: {}", report::describe(&e));
             1
         }
     }

@@ -78,6 +78,8 @@ fn script_stops_at_the_failing_statement_and_names_its_line() {
     let (code, out, err) = run(&["sql", "-c", "SELECT 1 AS a; SELECT nope; SELECT 3 AS c", "--format", "csv"]);
     assert_eq!((code, out.as_str()), (1, "a\n1\n"));
     assert!(err.starts_with("hadron: error: statement 2 at line 1 of -c (`SELECT nope`): "), "{err}");
+    // DataFusion's schema error prints its cause inside its own text: the line says it once.
+    assert_eq!(err.matches("No field named nope").count(), 1, "{err}");
 
     let (code, _, err) = run(&["sql", "-f", "/nonexistent/q.sql"]);
     assert_eq!(code, 1);

@@ -70,7 +70,7 @@ pub async fn run(session: &mut Session, out: &mut dyn Write, err: &mut dyn Write
                     break;
                 }
             }
-            Err(e) => writeln!(err, "error: {e:#}")?,
+            Err(e) => writeln!(err, "error: {}", crate::report::describe(&e))?,
         }
     }
     if let Some(path) = &history
@@ -88,7 +88,7 @@ async fn run_items(session: &mut Session, items: &[Item], out: &mut dyn Write, e
             Ok(Flow::Quit) => return Flow::Quit,
             Ok(Flow::Continue) => {}
             Err(e) => {
-                let _ = writeln!(err, "error: {e:#}");
+                let _ = writeln!(err, "error: {}", crate::report::describe(&e));
             }
         }
     }
