@@ -66,13 +66,10 @@ impl ScalarUDFImpl for ArrayDropUdf {
         let list = ListView::try_new(&array)
             .ok_or_else(|| DataFusionError::Execution(format!("array_drop: not a list: {}", array.data_type())))?;
         let positions = to_array(&args.args[1], rows)?;
-        let Some(drop) = ListView::try_new(&positions) else {
-            // An untyped NULL: every row NULL.
-            let nulls = Some(NullBuffer::new_null(rows));
-            let offsets = list.offsets.with_lengths(std::iter::repeat_n(0, rows));
-            let values = list.values.slice(0, 0);
-            return Ok(ColumnarValue::Array(rebuild(&offsets, list_field(array.data_type()), values, nulls)?));
-        };
+        // coerce_types made the positions a List<Int64> (a bare NULL included).
+        let drop = ListView::try_new(&positions).ok_or_else(|| {
+            DataFusionError::Execution(format!("array_drop: positions not a list: {}", positions.data_type()))
+        })?;
         let wanted = drop.values.as_primitive::<Int64Type>();
         let nulls = NullBuffer::union(list.nulls.as_ref(), drop.nulls.as_ref());
         let mut indices: Vec<u64> = Vec::with_capacity(list.values.len());
