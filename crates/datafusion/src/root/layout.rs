@@ -27,7 +27,7 @@ pub fn display_name(url: &ObjectStoreUrl, meta: &ObjectMeta) -> String {
     }
 }
 
-/// Opens `meta` in `store`: local files through `pread`, everything else through the store
+/// Opens `meta` in `store`: local files memory-mapped ([`LocalFile`]), everything else through the store
 /// (vectored `get_ranges`, so `root://` reads become `kXR_readv`).
 pub async fn open_file(store: &Arc<dyn ObjectStore>, url: &ObjectStoreUrl, meta: &ObjectMeta) -> Result<RootFile> {
     RootFile::open(byte_source(store, url, meta)?).await.map_err(root_err)

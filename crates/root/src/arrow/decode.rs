@@ -77,14 +77,13 @@ fn counter_offsets(p: &Piece, group: usize, total: usize, offsets: &mut Vec<i32>
         return Ok(total);
     };
     let (shift, mask) = (group.trailing_zeros(), group as u32 - 1);
-    let base = starts[entries.start];
-    let mut ragged = 0u32;
-    offsets.extend(starts[entries.start + 1..=entries.end].iter().zip(&starts[entries.start..entries.end]).map(
-        |(&end, &start)| {
-            ragged |= (end - start) & mask;
-            (total + ((end - base) >> shift) as usize) as i32
-        },
-    ));
+    let base = starts.get(entries.start);
+    let (mut ragged, mut start) = (0u32, base);
+    offsets.extend(starts.iter_through(entries.start + 1..entries.end).map(|end| {
+        ragged |= (end - start) & mask;
+        start = end;
+        (total + ((end - base) >> shift) as usize) as i32
+    }));
     if ragged != 0 {
         let len =
             entries.map(|i| p.basket.entry_range(i).len()).find(|len| !len.is_multiple_of(group)).unwrap_or_default();

@@ -25,7 +25,65 @@ pub struct BasketData {
     /// Entry data bytes.
     pub data: Bytes,
     /// Start offset of each entry in `data` plus a final `data.len()`; `None` for fixed-size entries.
-    pub offsets: Option<Vec<u32>>,
+    pub offsets: Option<EntryOffsets>,
+}
+
+/// Where each entry of a basket starts in its data, and the data's end (one more value than entries).
+///
+/// A free-standing basket keeps TBasket's own table — big-endian `int32`s counted from the key start, right
+/// after the entry data in the same decompressed buffer — and reads it in place: decoding it into a vector cost a
+/// megabyte of fresh memory per jagged branch per 250k-entry basket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryOffsets {
+    /// Decoded offsets (embedded baskets).
+    Decoded(Vec<u32>),
+    /// TBasket's `fEntryOffset`: `table` holds one big-endian `int32` per entry, each less `key_len`
+    /// (negative results read as 0, as ROOT's reader does); the last offset is `end`.
+    Table {
+        /// The entries' `fEntryOffset` values, 4 bytes each.
+        table: Bytes,
+        /// `fKeylen`, subtracted from every value.
+        key_len: u32,
+        /// End of the entry data (`fLast - fKeylen`).
+        end: u32,
+    },
+}
+
+impl EntryOffsets {
+    /// Number of offsets (entries + 1).
+    pub fn len(&self) -> usize {
+        match self {
+            EntryOffsets::Decoded(v) => v.len(),
+            EntryOffsets::Table { table, .. } => table.len() / 4 + 1,
+        }
+    }
+
+    /// Whether there is no offset at all (never for a validated basket).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Offset `i` (`i < len()`).
+    #[inline]
+    pub fn get(&self, i: usize) -> u32 {
+        match self {
+            EntryOffsets::Decoded(v) => v[i],
+            EntryOffsets::Table { table, key_len, end } => match table.get(4 * i..4 * i + 4) {
+                Some(c) => (i32::from_be_bytes([c[0], c[1], c[2], c[3]]) as i64 - *key_len as i64).max(0) as u32,
+                None => *end,
+            },
+        }
+    }
+
+    /// Offsets `range.start ..= range.end`, in order.
+    pub fn iter_through(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = u32> + '_ {
+        (range.start..=range.end).map(move |i| self.get(i))
+    }
+
+    /// All offsets as a vector (tests, debugging).
+    pub fn to_vec(&self) -> Vec<u32> {
+        self.iter_through(0..self.len() - 1).collect()
+    }
 }
 
 impl BasketData {
@@ -42,7 +100,7 @@ impl BasketData {
     /// The byte range of local entry `i` (fixed-size entries split the data evenly).
     pub fn entry_range(&self, i: usize) -> std::ops::Range<usize> {
         match &self.offsets {
-            Some(o) => o[i] as usize..o[i + 1] as usize,
+            Some(o) => o.get(i) as usize..o.get(i + 1) as usize,
             None => {
                 let size = self.data.len() / self.len().max(1);
                 i * size..(i + 1) * size
@@ -77,7 +135,12 @@ impl BasketData {
                         format!("basket has {} entry offsets for {n} entries", o.len()),
                     ));
                 }
-                if o.windows(2).any(|w| w[0] > w[1]) || o.last().copied().unwrap_or(0) as usize > self.data.len() {
+                let (mut previous, mut backwards) = (0u32, false);
+                for v in o.iter_through(0..n) {
+                    backwards |= v < previous;
+                    previous = v;
+                }
+                if backwards || previous as usize > self.data.len() {
                     return Err(Error::corrupt_at_file(at, "basket entry offsets are not increasing within the data"));
                 }
             }
@@ -100,7 +163,7 @@ impl From<&EmbeddedBasket> for BasketData {
             first_entry: e.first_entry,
             end_entry: e.end_entry,
             data: e.data.clone(),
-            offsets: e.offsets.clone(),
+            offsets: e.offsets.clone().map(EntryOffsets::Decoded),
         }
     }
 }
@@ -110,8 +173,9 @@ pub fn embedded_basket(e: &EmbeddedBasket) -> Result<BasketData> {
     BasketData::from(e).validate(0)
 }
 
-/// Decodes a free-standing basket from its `fBasketBytes` raw bytes read at `fBasketSeek`.
-pub fn decode_basket(raw: &[u8], loc: &BasketLocator) -> Result<BasketData> {
+/// Decodes a free-standing basket from its `fBasketBytes` raw bytes read at `fBasketSeek`. An uncompressed
+/// payload is used in place (a slice of `raw`), a compressed one is decompressed into a fresh buffer.
+pub fn decode_basket(raw: &Bytes, loc: &BasketLocator) -> Result<BasketData> {
     let mut c = Cursor::new(raw).with_origin(loc.seek);
     let key = Key::parse(&mut c)?;
     let _version = c.i16()?;
@@ -134,8 +198,12 @@ pub fn decode_basket(raw: &[u8], loc: &BasketLocator) -> Result<BasketData> {
     let body = raw.get(key_len..key.nbytes as usize).ok_or_else(|| {
         Error::corrupt_at_file(loc.seek, format!("basket key says {} bytes, only {} read", key.nbytes, raw.len()))
     })?;
-    let payload =
-        compress::decompress(body, key.obj_len as usize).map_err(|e| relocate(e, loc.seek + key_len as u64))?;
+    let payload = match body.len() == key.obj_len as usize {
+        true => raw.slice(key_len..key.nbytes as usize),
+        false => {
+            compress::decompress(body, key.obj_len as usize).map_err(|e| relocate(e, loc.seek + key_len as u64))?.into()
+        }
+    };
     let border = (last as usize).checked_sub(key_len).filter(|&b| b <= payload.len()).ok_or_else(|| {
         Error::corrupt_at_file(
             loc.seek,
@@ -146,26 +214,19 @@ pub fn decode_basket(raw: &[u8], loc: &BasketLocator) -> Result<BasketData> {
         if io_bits & GENERATE_OFFSET_MAP != 0 {
             return Err(Error::unsupported("basket with generated offset maps (fIOBits kGenerateOffsetMap)"));
         }
-        let table = &payload[border..];
-        let n = Cursor::new(table).with_origin(border as u64).i32()?;
-        let values =
-            table.get(4..4 + 4 * n_entries).filter(|_| n >= 0 && n as usize >= n_entries).ok_or_else(|| {
-                Error::corrupt_at_file(loc.seek, format!("entry-offset table has {n} values for {n_entries} entries"))
-            })?;
-        let mut o = Vec::with_capacity(n_entries + 1);
-        o.extend(
-            values
-                .chunks_exact(4)
-                .map(|c| (i32::from_be_bytes([c[0], c[1], c[2], c[3]]) as i64 - key_len as i64).max(0) as u32),
-        );
-        o.push(border as u32);
-        Some(o)
+        let n = Cursor::new(&payload[border..]).with_origin(border as u64).i32()?;
+        let table = border + 4..border + 4 + 4 * n_entries;
+        if n < 0 || (n as usize) < n_entries || table.end > payload.len() {
+            return Err(Error::corrupt_at_file(
+                loc.seek,
+                format!("entry-offset table has {n} values for {n_entries} entries"),
+            ));
+        }
+        Some(EntryOffsets::Table { table: payload.slice(table), key_len: key_len as u32, end: border as u32 })
     } else {
         None
     };
-    let mut payload = payload;
-    payload.truncate(border);
-    BasketData { first_entry: loc.first_entry, end_entry: loc.end_entry, data: Bytes::from(payload), offsets }
+    BasketData { first_entry: loc.first_entry, end_entry: loc.end_entry, data: payload.slice(..border), offsets }
         .validate(loc.seek)
 }
 
@@ -201,20 +262,23 @@ mod tests {
         v
     }
 
-    /// A basket laid out by hand as TBasket::WriteBuffer does: 3 entries of sizes 4, 0, 8.
-    #[test]
-    fn variable_size_entries_use_the_offset_table() {
+    /// A basket laid out by hand as TBasket::WriteBuffer does: 3 entries of sizes 4, 0, 8 (bytes 1..=12), its
+    /// payload stored raw or ZSTD-compressed; the `fEntryOffset` values are `offsets` plus fKeylen.
+    fn hand_basket(compressed: bool, offsets: [i32; 3]) -> (Bytes, BasketLocator) {
         let data: Vec<u8> = (1..=12).collect();
         let head_len = key_header(0, 0, 0).len() + 2 + 4 + 4 + 4 + 4 + 1;
         let keylen = head_len as i32;
-        let mut table = Vec::new();
-        table.extend(4i32.to_be_bytes());
-        for o in [0, 4, 4] {
-            table.extend((o + keylen).to_be_bytes());
+        let mut payload = data.clone();
+        payload.extend(4i32.to_be_bytes());
+        for o in offsets {
+            payload.extend((o + keylen).to_be_bytes());
         }
-        table.extend(0i32.to_be_bytes());
-        let objlen = (data.len() + table.len()) as i32;
-        let mut raw = key_header(keylen + objlen, objlen, keylen as i16);
+        payload.extend(0i32.to_be_bytes());
+        let objlen = payload.len() as i32;
+        if compressed {
+            payload = compress::compress(&payload, compress::Algorithm::Zstd, 1).unwrap();
+        }
+        let mut raw = key_header(keylen + payload.len() as i32, objlen, keylen as i16);
         raw.extend(3i16.to_be_bytes());
         raw.extend(32000i32.to_be_bytes());
         raw.extend(1000i32.to_be_bytes());
@@ -222,16 +286,43 @@ mod tests {
         raw.extend((keylen + 12).to_be_bytes());
         raw.push(0);
         assert_eq!(raw.len(), head_len);
-        raw.extend(&data);
-        raw.extend(&table);
+        raw.extend(&payload);
         let loc = BasketLocator { seek: 100, bytes: raw.len() as u32, first_entry: 10, end_entry: 13 };
-        let b = decode_basket(&raw, &loc).unwrap();
-        assert_eq!(b.offsets.as_deref(), Some(&[0, 4, 4, 12][..]));
-        assert_eq!(b.entry_range(2), 4..12);
-        assert_eq!(b.entries_bytes(1..3), &data[4..12]);
+        (Bytes::from(raw), loc)
+    }
 
-        let bad = BasketLocator { end_entry: 15, ..loc };
-        assert!(decode_basket(&raw, &bad).unwrap_err().to_string().contains("basket holds 3 entries"));
-        assert!(decode_basket(&raw[..raw.len() - 5], &loc).is_err());
+    #[test]
+    fn variable_size_entries_use_the_offset_table_raw_or_compressed() {
+        let data: Vec<u8> = (1..=12).collect();
+        for compressed in [false, true] {
+            let (raw, loc) = hand_basket(compressed, [0, 4, 4]);
+            let b = decode_basket(&raw, &loc).unwrap();
+            assert_eq!(b.offsets.as_ref().map(EntryOffsets::to_vec), Some(vec![0, 4, 4, 12]));
+            assert_eq!(b.entry_range(0), 0..4);
+            assert_eq!(b.entry_range(1), 4..4);
+            assert_eq!(b.entry_range(2), 4..12);
+            assert_eq!(b.entries_bytes(1..3), &data[4..12]);
+            assert_eq!(&b.data[..], &data[..]);
+            // A raw payload is the read bytes themselves, not a copy.
+            let inside = raw.as_ptr_range().contains(&b.data.as_ptr());
+            assert_eq!(inside, !compressed);
+
+            let bad = BasketLocator { end_entry: 15, ..loc };
+            assert!(decode_basket(&raw, &bad).unwrap_err().to_string().contains("basket holds 3 entries"));
+            assert!(decode_basket(&raw.slice(..raw.len() - 5), &loc).is_err());
+        }
+    }
+
+    #[test]
+    fn offsets_before_the_key_end_read_as_zero_and_backwards_offsets_are_corrupt() {
+        let (raw, loc) = hand_basket(false, [-3, 4, 4]);
+        let b = decode_basket(&raw, &loc).unwrap();
+        assert_eq!(b.offsets.as_ref().map(EntryOffsets::to_vec), Some(vec![0, 4, 4, 12]));
+        let (raw, loc) = hand_basket(true, [0, 8, 4]);
+        let e = decode_basket(&raw, &loc).unwrap_err().to_string();
+        assert!(e.contains("not increasing"), "{e}");
+        let (raw, loc) = hand_basket(false, [0, 4, 13]);
+        let e = decode_basket(&raw, &loc).unwrap_err().to_string();
+        assert!(e.contains("not increasing"), "{e}");
     }
 }
