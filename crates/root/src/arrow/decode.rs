@@ -79,11 +79,12 @@ fn counter_offsets(p: &Piece, group: usize, total: usize, offsets: &mut Vec<i32>
     let (shift, mask) = (group.trailing_zeros(), group as u32 - 1);
     let base = starts.get(entries.start);
     let (mut ragged, mut start) = (0u32, base);
-    offsets.extend(starts.iter_through(entries.start + 1..entries.end).map(|end| {
+    offsets.reserve(entries.len());
+    starts.for_each_through(entries.start + 1..entries.end, |end| {
         ragged |= (end - start) & mask;
         start = end;
-        (total + ((end - base) >> shift) as usize) as i32
-    }));
+        offsets.push((total + ((end - base) >> shift) as usize) as i32);
+    });
     if ragged != 0 {
         let len =
             entries.map(|i| p.basket.entry_range(i).len()).find(|len| !len.is_multiple_of(group)).unwrap_or_default();

@@ -75,14 +75,36 @@ impl EntryOffsets {
         }
     }
 
-    /// Offsets `range.start ..= range.end`, in order.
-    pub fn iter_through(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = u32> + '_ {
-        (range.start..=range.end).map(move |i| self.get(i))
+    /// Calls `f` with offsets `range.start ..= range.end`, in order (a loop per representation: validation and
+    /// list offsets go through every entry of a basket).
+    #[inline]
+    pub fn for_each_through(&self, range: std::ops::Range<usize>, mut f: impl FnMut(u32)) {
+        if range.start > range.end {
+            return;
+        }
+        match self {
+            EntryOffsets::Decoded(v) => v[range.start..=range.end].iter().for_each(|&x| f(x)),
+            EntryOffsets::Table { table, key_len, end } => {
+                let n = table.len() / 4;
+                let hi = (range.end + 1).min(n);
+                if range.start < hi {
+                    let key_len = *key_len as i64;
+                    table[4 * range.start..4 * hi]
+                        .chunks_exact(4)
+                        .for_each(|c| f((i32::from_be_bytes([c[0], c[1], c[2], c[3]]) as i64 - key_len).max(0) as u32));
+                }
+                if range.end >= n {
+                    f(*end);
+                }
+            }
+        }
     }
 
     /// All offsets as a vector (tests, debugging).
     pub fn to_vec(&self) -> Vec<u32> {
-        self.iter_through(0..self.len() - 1).collect()
+        let mut v = Vec::with_capacity(self.len());
+        self.for_each_through(0..self.len() - 1, |x| v.push(x));
+        v
     }
 }
 
@@ -136,10 +158,10 @@ impl BasketData {
                     ));
                 }
                 let (mut previous, mut backwards) = (0u32, false);
-                for v in o.iter_through(0..n) {
+                o.for_each_through(0..n, |v| {
                     backwards |= v < previous;
                     previous = v;
-                }
+                });
                 if backwards || previous as usize > self.data.len() {
                     return Err(Error::corrupt_at_file(at, "basket entry offsets are not increasing within the data"));
                 }
@@ -310,6 +332,22 @@ mod tests {
             let bad = BasketLocator { end_entry: 15, ..loc };
             assert!(decode_basket(&raw, &bad).unwrap_err().to_string().contains("basket holds 3 entries"));
             assert!(decode_basket(&raw.slice(..raw.len() - 5), &loc).is_err());
+        }
+    }
+
+    #[test]
+    fn both_offset_forms_give_the_same_runs() {
+        let (raw, loc) = hand_basket(true, [0, 4, 4]);
+        let table = decode_basket(&raw, &loc).unwrap().offsets.unwrap();
+        let decoded = EntryOffsets::Decoded(vec![0, 4, 4, 12]);
+        for o in [&table, &decoded] {
+            assert_eq!((o.len(), o.get(0), o.get(2), o.get(3)), (4, 0, 4, 12));
+            for (a, b) in [(0, 3), (1, 3), (3, 3), (0, 0), (2, 1), (4, 3)] {
+                let mut got = Vec::new();
+                o.for_each_through(a..b, |x| got.push(x));
+                let want: Vec<u32> = if a > b { vec![] } else { [0, 4, 4, 12][a..=b].to_vec() };
+                assert_eq!(got, want, "{a}..={b}");
+            }
         }
     }
 
