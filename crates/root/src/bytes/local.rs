@@ -104,7 +104,7 @@ impl LocalFile {
     fn mapped(&self, range: Range<u64>) -> Option<Bytes> {
         let map = self.map.as_ref()?;
         let (start, len) = (range.start as usize, (range.end - range.start) as usize);
-        if len > 0 && map.0.advise_range(Advice::PopulateRead, start, len).is_err() {
+        if len > 0 && populate(&map.0, start, len).is_err() {
             // Kernels before 5.14 lack MADV_POPULATE_READ: the pages then come in on first touch. An I/O error
             // also lands here, and `pread` reports it.
             if map.0.advise_range(Advice::WillNeed, start, len).is_err() {
@@ -122,6 +122,15 @@ impl LocalFile {
         })?;
         Ok(Bytes::from(buf))
     }
+}
+
+/// Maps the pages of `len` bytes at `start` in one call (Linux's `MADV_POPULATE_READ`; elsewhere a read-ahead hint).
+fn populate(map: &Mmap, start: usize, len: usize) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    let advice = Advice::PopulateRead;
+    #[cfg(not(target_os = "linux"))]
+    let advice = Advice::WillNeed;
+    map.advise_range(advice, start, len)
 }
 
 #[async_trait]
