@@ -22,10 +22,10 @@ pub const MMAP_ENV: &str = "HADRON_MMAP";
 ///
 /// Mapped reads hand out slices of the page cache: no buffer is allocated, zeroed or copied, and the pages of a
 /// range are mapped in one `madvise(MADV_POPULATE_READ)` instead of a page fault every 64 KiB. A basket's
-/// compressed bytes thus cost no memory of the process. As with every mapped reader (ripgrep, polars), a file
-/// truncated by another process while it is being read makes the reader fail hard (`SIGBUS`) instead of with an
-/// error; `HADRON_MMAP=0` reads with `pread` instead. A range whose pages the kernel cannot bring in (an I/O
-/// error) is read with `pread`, so its error is reported as one.
+/// compressed bytes thus cost no memory of the process. A range whose pages the kernel cannot bring in (an I/O
+/// error, or a file shrunk since it was opened) is read with `pread`, so its error is reported as one. As with
+/// every mapped reader (ripgrep, polars), a file truncated by another process while a range already handed out
+/// is being decoded makes the reader fail hard (`SIGBUS`); `HADRON_MMAP=0` reads with `pread` only.
 #[derive(Debug)]
 pub struct LocalFile {
     path: PathBuf,
@@ -104,10 +104,13 @@ impl LocalFile {
     fn mapped(&self, range: Range<u64>) -> Option<Bytes> {
         let map = self.map.as_ref()?;
         let (start, len) = (range.start as usize, (range.end - range.start) as usize);
-        if len > 0 && populate(&map.0, start, len).is_err() {
-            // Kernels before 5.14 lack MADV_POPULATE_READ: the pages then come in on first touch. An I/O error
-            // also lands here, and `pread` reports it.
-            if map.0.advise_range(Advice::WillNeed, start, len).is_err() {
+        if len > 0
+            && let Err(e) = populate(&map.0, start, len)
+        {
+            // Kernels before 5.14 lack MADV_POPULATE_READ (EINVAL): the pages then come in on first touch. Any
+            // other failure (an I/O error, a file shrunk under the map) goes to `pread`, which reports it.
+            if e.kind() != std::io::ErrorKind::InvalidInput || map.0.advise_range(Advice::WillNeed, start, len).is_err()
+            {
                 return None;
             }
         }
@@ -175,6 +178,20 @@ mod tests {
             let (requests, _, bytes) = src.stats().snapshot();
             assert_eq!((requests, bytes), (5, 10 + 110 + 10));
         }
+    }
+
+    #[test]
+    fn a_file_shrunk_after_opening_gives_an_error_not_a_fault() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(&vec![7u8; 100_000]).unwrap();
+        f.flush().unwrap();
+        let src = LocalFile::open_with(f.path(), true).unwrap();
+        assert!(src.is_mapped());
+        f.as_file().set_len(10_000).unwrap();
+        // Pages past the new end cannot be populated: the read falls back to `pread`, which names the offset.
+        let e = src.read_blocking(std::slice::from_ref(&(50_000..60_000))).unwrap_err().to_string();
+        assert!(e.contains("50000"), "{e}");
+        assert_eq!(&src.read_blocking(std::slice::from_ref(&(0..10))).unwrap()[0][..], &[7u8; 10]);
     }
 
     #[test]
