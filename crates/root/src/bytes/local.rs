@@ -32,12 +32,13 @@ pub struct LocalFile {
     name: String,
     file: File,
     len: u64,
-    map: Option<Mapped>,
+    /// The map (for `madvise`) and the whole file as one [`Bytes`] over it (reads are slices of it).
+    map: Option<(Arc<Mmap>, Bytes)>,
     stats: IoStats,
 }
 
-/// The whole file mapped, shared by the [`Bytes`] handed out.
-#[derive(Debug, Clone)]
+/// The owner of the whole-file [`Bytes`]: the shared map.
+#[derive(Debug)]
 struct Mapped(Arc<Mmap>);
 
 impl AsRef<[u8]> for Mapped {
@@ -65,10 +66,10 @@ impl LocalFile {
         // within `len`. Rust's aliasing rules assume nobody changes them: another process writing or truncating
         // the file while it is read can change bytes under a slice or fault (SIGBUS), the documented trade of a
         // mapped reader (see the type's doc and `HADRON_MMAP`). Only regular, non-empty files are mapped.
-        let map = (mmap && meta.is_file() && len > 0)
-            .then(|| unsafe { Mmap::map(&file) }.ok())
-            .flatten()
-            .map(|m| Mapped(Arc::new(m)));
+        let map = (mmap && meta.is_file() && len > 0).then(|| unsafe { Mmap::map(&file) }.ok()).flatten().map(|m| {
+            let m = Arc::new(m);
+            (m.clone(), Bytes::from_owner(Mapped(m)))
+        });
         Ok(LocalFile { path, name, file, len, map, stats: IoStats::default() })
     }
 
@@ -102,19 +103,18 @@ impl LocalFile {
 
     /// `range` of the map with its pages mapped in, or `None` (no map, or the kernel could not bring them in).
     fn mapped(&self, range: Range<u64>) -> Option<Bytes> {
-        let map = self.map.as_ref()?;
+        let (map, whole) = self.map.as_ref()?;
         let (start, len) = (range.start as usize, (range.end - range.start) as usize);
         if len > 0
-            && let Err(e) = populate(&map.0, start, len)
+            && let Err(e) = populate(map, start, len)
         {
             // Kernels before 5.14 lack MADV_POPULATE_READ (EINVAL): the pages then come in on first touch. Any
             // other failure (an I/O error, a file shrunk under the map) goes to `pread`, which reports it.
-            if e.kind() != std::io::ErrorKind::InvalidInput || map.0.advise_range(Advice::WillNeed, start, len).is_err()
-            {
+            if e.kind() != std::io::ErrorKind::InvalidInput || map.advise_range(Advice::WillNeed, start, len).is_err() {
                 return None;
             }
         }
-        Some(Bytes::from_owner(map.clone()).slice(start..start + len))
+        Some(whole.slice(start..start + len))
     }
 
     fn pread(&self, range: Range<u64>) -> Result<Bytes> {
